@@ -1,0 +1,23 @@
+"""imgzoo: PyTorch image models that load from a built-in tag, a hub repository or a folder."""
+from .errors import (
+    ConfigNotFoundError, ConversionError, CorruptWeightsError, FolderExistsError, HubError, HubFileNotFoundError,
+    ImgzooError, InvalidConfigError, InvalidModelArgsError, InvalidModelNameError, ModelFolderNotFoundError,
+    NoPretrainedWeightsError, OfflineCacheMissError, StateDictMismatchError, UnknownModelError,
+    UnknownPretrainedTagError, UnsafeCheckpointError, WeightsNotFoundError,
+)
+from .factory import create_model, load_checkpoint
+from .names import ModelSource, parse_model_name
+from .pretrained import PretrainedCfg
+from .registry import get_pretrained_cfg, is_model, list_models, list_pretrained, register_model
+from .save import save_pretrained
+
+__version__ = '0.1.0'
+
+__all__ = [
+    'ConfigNotFoundError', 'ConversionError', 'CorruptWeightsError', 'FolderExistsError', 'HubError',
+    'HubFileNotFoundError', 'ImgzooError', 'InvalidConfigError', 'InvalidModelArgsError', 'InvalidModelNameError',
+    'ModelFolderNotFoundError', 'ModelSource', 'NoPretrainedWeightsError', 'OfflineCacheMissError', 'PretrainedCfg',
+    'StateDictMismatchError', 'UnknownModelError', 'UnknownPretrainedTagError', 'UnsafeCheckpointError',
+    'WeightsNotFoundError', 'create_model', 'get_pretrained_cfg', 'is_model', 'list_models', 'list_pretrained',
+    'load_checkpoint', 'parse_model_name', 'register_model', 'save_pretrained',
+]

@@ -1,0 +1,85 @@
+"""Activation layers by name."""
+from __future__ import annotations
+
+from typing import Callable, Type, Union
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+class QuickGELU(nn.Module):
+    """x * sigmoid(1.702 x), the GELU approximation of OpenAI's CLIP."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * torch.sigmoid(1.702 * x)
+
+
+class GELUTanh(nn.GELU):
+    """GELU with the tanh approximation."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(approximate='tanh')
+
+
+class HardSigmoid(nn.Module):
+    """relu6(x + 3) / 6, as in MobileNetV3 and timm."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.relu6(x + 3.0) / 6.0
+
+
+def _inplace(cls: Type[nn.Module]) -> Callable[..., nn.Module]:
+    def make(inplace: bool = False) -> nn.Module:
+        return cls(inplace=inplace)
+    return make
+
+
+def _no_inplace(cls: Type[nn.Module]) -> Callable[..., nn.Module]:
+    def make(inplace: bool = False) -> nn.Module:
+        return cls()
+    return make
+
+
+_ACTIVATIONS = {
+    'relu': _inplace(nn.ReLU),
+    'relu6': _inplace(nn.ReLU6),
+    'silu': _inplace(nn.SiLU),
+    'swish': _inplace(nn.SiLU),
+    'hard_swish': _inplace(nn.Hardswish),
+    'hardswish': _inplace(nn.Hardswish),
+    'hard_sigmoid': HardSigmoid,
+    'sigmoid': _no_inplace(nn.Sigmoid),
+    'tanh': _no_inplace(nn.Tanh),
+    'gelu': _no_inplace(nn.GELU),
+    'gelu_tanh': GELUTanh,
+    'quick_gelu': QuickGELU,
+    'identity': _no_inplace(nn.Identity),
+}
+
+
+def get_act_layer(name_or_layer: Union[str, Callable[..., nn.Module], None]) -> Callable[..., nn.Module]:
+    """A callable `make(inplace=False) -> nn.Module` for an activation name or layer class."""
+    if name_or_layer is None:
+        return _ACTIVATIONS['identity']
+    if not isinstance(name_or_layer, str):
+        return name_or_layer
+    try:
+        return _ACTIVATIONS[name_or_layer]
+    except KeyError:
+        raise ValueError(f"Unknown activation {name_or_layer!r}; known: {sorted(_ACTIVATIONS)}.") from None
+
+
+def create_act(name_or_layer: Union[str, Callable[..., nn.Module], None], inplace: bool = False) -> nn.Module:
+    """Instantiate an activation by name or class."""
+    make = get_act_layer(name_or_layer)
+    try:
+        return make(inplace=inplace)
+    except TypeError:
+        return make()

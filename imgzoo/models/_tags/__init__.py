@@ -1,0 +1,1 @@
+"""Pretrained tag tables, one file per family, kept apart from the model code."""

@@ -1,0 +1,93 @@
+"""Parse a model name into the place its configuration and weights come from."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Optional, Union
+
+from .errors import InvalidModelNameError
+
+HUB_PREFIXES = ('hf-hub:', 'hf_hub:')
+LOCAL_PREFIXES = ('local:', 'local-dir:', 'folder:')
+
+_ARCH_PATTERN = re.compile(r'^[A-Za-z0-9_]+(\.[A-Za-z0-9_\-]+)?$')
+_REPO_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.\-]*(/[A-Za-z0-9][A-Za-z0-9_.\-]*)?$')
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where a model comes from.
+
+    kind is 'builtin' (a registered architecture, optionally with a pretrained tag),
+    'hub' (a repository on the model hub) or 'local' (a folder on disk).
+    """
+
+    kind: Literal['builtin', 'hub', 'local']
+    name: str
+    arch: Optional[str] = None
+    tag: Optional[str] = None
+    repo_id: Optional[str] = None
+    revision: Optional[str] = None
+    path: Optional[Path] = None
+
+    def describe(self) -> str:
+        """A short human-readable form, used in messages."""
+        if self.kind == 'hub':
+            return f"hf-hub:{self.repo_id}" + (f"@{self.revision}" if self.revision else '')
+        if self.kind == 'local':
+            return f"local:{self.path}"
+        return f"{self.arch}.{self.tag}" if self.tag else str(self.arch)
+
+
+def parse_model_name(name: Union[str, os.PathLike]) -> ModelSource:
+    """Turn `arch`, `arch.tag`, `hf-hub:org/repo[@revision]` or `local:/path` into a ModelSource."""
+    if isinstance(name, os.PathLike):
+        name = 'local:' + os.fspath(name)
+    if not isinstance(name, str):
+        raise InvalidModelNameError(f"Model name must be a string, got {type(name).__name__}.")
+    text = name.strip()
+    if not text:
+        raise InvalidModelNameError("Model name is empty. Pass an architecture such as 'resnet50'.")
+
+    for prefix in HUB_PREFIXES:
+        if text.startswith(prefix):
+            return _parse_hub(name, text[len(prefix):])
+    for prefix in LOCAL_PREFIXES:
+        if text.startswith(prefix):
+            return _parse_local(name, text[len(prefix):])
+    return _parse_builtin(name, text)
+
+
+def _parse_hub(name: str, rest: str) -> ModelSource:
+    repo_id, sep, revision = rest.partition('@')
+    if sep and not revision:
+        raise InvalidModelNameError(f"'{name}' ends with '@' but names no revision. Use 'hf-hub:org/repo@main'.")
+    if not _REPO_PATTERN.match(repo_id) or '..' in repo_id or repo_id.endswith(('.', '-')):
+        raise InvalidModelNameError(
+            f"'{name}' does not name a hub repository. Use 'hf-hub:org/repo' or 'hf-hub:org/repo@revision'."
+        )
+    return ModelSource(kind='hub', name=name, repo_id=repo_id, revision=revision or None)
+
+
+def _parse_local(name: str, rest: str) -> ModelSource:
+    if not rest.strip():
+        raise InvalidModelNameError(f"'{name}' names no folder. Use 'local:/path/to/folder'.")
+    path = Path(os.path.expanduser(rest)).absolute()
+    return ModelSource(kind='local', name=name, path=path)
+
+
+def _parse_builtin(name: str, text: str) -> ModelSource:
+    if any(ch in text for ch in '/\\:'):
+        raise InvalidModelNameError(
+            f"'{name}' is not an architecture name. For a hub repository use 'hf-hub:{text}'; "
+            f"for a folder on disk use 'local:{text}'."
+        )
+    if not _ARCH_PATTERN.match(text):
+        raise InvalidModelNameError(
+            f"'{name}' is not a valid model name: use letters, digits and '_' with an optional "
+            "'.tag' (for example 'resnet50' or 'resnet50.a1_in1k')."
+        )
+    arch, _, tag = text.partition('.')
+    return ModelSource(kind='builtin', name=name, arch=arch, tag=tag or None)

@@ -1,0 +1,142 @@
+"""What both sources produce: a parsed `config.json` and the location of weight files."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Literal, Optional
+
+from ..errors import ConfigNotFoundError, InvalidConfigError
+
+CONFIG_NAME = 'config.json'
+SAFE_WEIGHTS_NAME = 'model.safetensors'
+SAFE_WEIGHTS_INDEX_NAME = 'model.safetensors.index.json'
+PICKLE_WEIGHTS_NAME = 'pytorch_model.bin'
+PICKLE_WEIGHTS_INDEX_NAME = 'pytorch_model.bin.index.json'
+PICKLE_SUFFIXES = ('.pth', '.pt', '.bin', '.ckpt')
+
+
+@dataclass
+class ModelConfig:
+    """The parts of a timm-format `config.json` that build and describe a model."""
+
+    architecture: str
+    model_args: Dict[str, Any] = field(default_factory=dict)
+    pretrained_cfg: Dict[str, Any] = field(default_factory=dict)
+    origin: str = ''
+
+
+@dataclass
+class WeightsLocation:
+    """One weights file, or the shards of an indexed checkpoint, and their format."""
+
+    files: List[Path]
+    format: Literal['safetensors', 'pickle']
+    index_file: Optional[Path] = None
+
+
+def read_config_file(path: Path, origin: str = '') -> ModelConfig:
+    """Read and validate a `config.json`; errors give the file, and line and column for bad JSON."""
+    origin = origin or str(path)
+    if not path.exists():
+        raise ConfigNotFoundError(
+            f"No config.json in {origin}. A model folder needs the config.json that "
+            "imgzoo.save_pretrained or timm's save_for_hf writes next to the weights."
+        )
+    try:
+        text = path.read_text(encoding='utf-8')
+    except UnicodeDecodeError as e:
+        raise InvalidConfigError(f"{origin} is not UTF-8 text ({e}); it cannot be a config.json.") from None
+    except OSError as e:
+        raise ConfigNotFoundError(f"Cannot read {origin}: {e.strerror or e}.") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidConfigError(
+            f"{origin} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}. "
+            "Fix the file or write it again with imgzoo.save_pretrained."
+        ) from None
+    return parse_model_config(raw, origin)
+
+
+def _expect(value: Any, types: tuple, what: str, origin: str) -> None:
+    if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+        names = ' or '.join(t.__name__ for t in types)
+        raise InvalidConfigError(f"{origin}: '{what}' must be {names}, got {type(value).__name__} ({value!r:.80}).")
+
+
+def parse_model_config(raw: Any, origin: str = 'config.json') -> ModelConfig:
+    """Interpret timm's config format (nested, or the older flat form that is the pretrained cfg itself)."""
+    if not isinstance(raw, dict):
+        raise InvalidConfigError(f"{origin} must hold a JSON object, got {type(raw).__name__}.")
+    raw = dict(raw)
+    if 'pretrained_cfg' not in raw:
+        pretrained_cfg = dict(raw)
+        architecture = pretrained_cfg.pop('architecture', None)
+        pretrained_cfg.pop('num_features', None)
+        model_args: Any = {}
+        top: Dict[str, Any] = {}
+    else:
+        pretrained_cfg = raw['pretrained_cfg']
+        _expect(pretrained_cfg, (dict,), 'pretrained_cfg', origin)
+        pretrained_cfg = dict(pretrained_cfg)
+        architecture = raw.get('architecture')
+        model_args = raw.get('model_args', {}) or {}
+        top = raw
+    if architecture is None:
+        raise InvalidConfigError(
+            f"{origin} has no 'architecture' field, so imgzoo cannot tell which model to build. "
+            "Add e.g. \"architecture\": \"resnet50\"."
+        )
+    _expect(architecture, (str,), 'architecture', origin)
+    _expect(model_args, (dict,), 'model_args', origin)
+    if 'num_classes' in top:
+        _expect(top['num_classes'], (int,), 'num_classes', origin)
+        pretrained_cfg['num_classes'] = top['num_classes']
+    if 'num_classes' in pretrained_cfg:
+        _expect(pretrained_cfg['num_classes'], (int,), 'pretrained_cfg.num_classes', origin)
+    for key in ('label_names', 'label_descriptions'):
+        if key in top:
+            pretrained_cfg[key] = top[key]
+    if 'labels' in pretrained_cfg and 'label_names' not in pretrained_cfg:
+        pretrained_cfg['label_names'] = pretrained_cfg.pop('labels')
+    if 'label_names' in pretrained_cfg and pretrained_cfg['label_names'] is not None:
+        _expect(pretrained_cfg['label_names'], (list, dict), 'label_names', origin)
+    if 'label_descriptions' in pretrained_cfg and pretrained_cfg['label_descriptions'] is not None:
+        _expect(pretrained_cfg['label_descriptions'], (dict,), 'label_descriptions', origin)
+    for key in ('input_size', 'test_input_size', 'mean', 'std'):
+        value = pretrained_cfg.get(key)
+        if value is not None:
+            _expect(value, (list, tuple), f'pretrained_cfg.{key}', origin)
+            if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+                raise InvalidConfigError(f"{origin}: 'pretrained_cfg.{key}' must be a list of numbers, got {value!r:.80}.")
+    for key in ('crop_pct', 'test_crop_pct'):
+        value = pretrained_cfg.get(key)
+        if value is not None:
+            _expect(value, (int, float), f'pretrained_cfg.{key}', origin)
+    for key in ('interpolation', 'crop_mode'):
+        value = pretrained_cfg.get(key)
+        if value is not None:
+            _expect(value, (str,), f'pretrained_cfg.{key}', origin)
+    if 'in_chans' in model_args and model_args['in_chans'] is not None and 'input_size' in pretrained_cfg:
+        pretrained_cfg['input_size'] = [model_args['in_chans'], *pretrained_cfg['input_size'][1:]]
+    model_args = {k: v for k, v in model_args.items() if k != 'num_classes'}
+    return ModelConfig(architecture=architecture, model_args=model_args, pretrained_cfg=pretrained_cfg, origin=origin)
+
+
+def read_index(index_path: Path, origin: str) -> List[str]:
+    """Shard file names listed by a hub-format `*.index.json` (`weight_map`), in first-seen order."""
+    try:
+        index = json.loads(index_path.read_text(encoding='utf-8'))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InvalidConfigError(f"{origin} is not a valid shard index: {e}.") from None
+    weight_map = index.get('weight_map') if isinstance(index, dict) else None
+    if not isinstance(weight_map, dict) or not weight_map:
+        raise InvalidConfigError(f"{origin} has no 'weight_map' object listing tensor names and shard files.")
+    shards: List[str] = []
+    for shard in weight_map.values():
+        if not isinstance(shard, str) or '/' in shard or '\\' in shard or shard in ('', '.', '..'):
+            raise InvalidConfigError(f"{origin} names an invalid shard file {shard!r}.")
+        if shard not in shards:
+            shards.append(shard)
+    return shards

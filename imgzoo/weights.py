@@ -1,0 +1,177 @@
+"""Read weights into a state dict without running code from the file.
+
+safetensors files are memory-mapped copy-on-write: tensors are views of the mapping, so
+nothing is read until used and writing a parameter never touches the file. Pickled files go
+through `torch.load(weights_only=True)` only; anything that would need arbitrary code is refused.
+"""
+from __future__ import annotations
+
+import json
+import pickle
+import struct
+import zipfile
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+
+import torch
+
+from .errors import CorruptWeightsError, UnsafeCheckpointError
+from .sources.common import WeightsLocation
+
+StateDict = Dict[str, torch.Tensor]
+
+SAFETENSORS_DTYPES = {
+    'F64': torch.float64, 'F32': torch.float32, 'F16': torch.float16, 'BF16': torch.bfloat16,
+    'I64': torch.int64, 'I32': torch.int32, 'I16': torch.int16, 'I8': torch.int8, 'U8': torch.uint8,
+    'BOOL': torch.bool, 'F8_E4M3': torch.float8_e4m3fn, 'F8_E5M2': torch.float8_e5m2,
+}
+CHECKPOINT_WRAPPER_KEYS = ('state_dict_ema', 'model_ema', 'state_dict', 'model')
+_LFS_MAGIC = b'version https://git-lfs'
+_MAX_HEADER = 100 * 1024 * 1024
+
+
+def read_state_dict(location: WeightsLocation) -> StateDict:
+    """All tensors of one weights file or of every shard, merged; duplicate names are an error."""
+    merged: StateDict = {}
+    for path in location.files:
+        part = read_safetensors(path) if location.format == 'safetensors' else read_pickle(path)
+        duplicated = merged.keys() & part.keys()
+        if duplicated:
+            raise CorruptWeightsError(
+                f"Shard {path.name} repeats tensors already read from another shard: {sorted(duplicated)[:5]}."
+            )
+        merged.update(part)
+    return merged
+
+
+def _sniff(path: Path, head: bytes) -> None:
+    stripped = head.lstrip()
+    if stripped.startswith(_LFS_MAGIC):
+        raise CorruptWeightsError(
+            f"{path} is a Git LFS pointer, not the weights: the repository was cloned without LFS. "
+            "Run `git lfs pull` in that clone, or download the model with `imgzoo download`."
+        )
+    lowered = stripped[:200].lower()
+    if lowered.startswith((b'<!doctype html', b'<html', b'<?xml', b'<head')):
+        raise CorruptWeightsError(
+            f"{path} is an HTML page, not weights: a download probably saved an error or login page. "
+            "Delete it and download the weights again."
+        )
+
+
+def read_safetensors(path: Path) -> StateDict:
+    """Tensors of a safetensors file as copy-on-write memory-mapped views."""
+    try:
+        size = path.stat().st_size
+        with open(path, 'rb') as f:
+            head = f.read(8)
+            _sniff(path, head + f.read(200))
+            if len(head) < 8:
+                raise CorruptWeightsError(f"{path} is {size} bytes long, too short to be a safetensors file.")
+            (header_len,) = struct.unpack('<Q', head)
+            if header_len > min(size - 8, _MAX_HEADER):
+                raise CorruptWeightsError(
+                    f"{path} is not a valid safetensors file (its header claims {header_len} bytes but the file "
+                    f"has {size}); it is truncated or not safetensors. Download or save it again."
+                )
+            f.seek(8)
+            header_bytes = f.read(header_len)
+    except OSError as e:
+        raise CorruptWeightsError(f"Cannot read {path}: {e.strerror or e}.") from None
+    try:
+        header = json.loads(header_bytes)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise CorruptWeightsError(f"{path} has a damaged safetensors header (not JSON). Download or save it again.") from None
+    if not isinstance(header, dict):
+        raise CorruptWeightsError(f"{path} has a damaged safetensors header.")
+    data_start = 8 + header_len
+    data_len = size - data_start
+    entries = []
+    for name, info in header.items():
+        if name == '__metadata__':
+            continue
+        try:
+            dtype = SAFETENSORS_DTYPES[info['dtype']]
+            shape = [int(d) for d in info['shape']]
+            begin, end = (int(v) for v in info['data_offsets'])
+        except (KeyError, TypeError, ValueError):
+            raise CorruptWeightsError(f"{path}: tensor '{name}' has an invalid or unsupported entry {info!r:.120}.") from None
+        numel = 1
+        for d in shape:
+            numel *= d
+        itemsize = torch.empty((), dtype=dtype).element_size()
+        if end - begin != numel * itemsize or begin < 0:
+            raise CorruptWeightsError(f"{path}: tensor '{name}' has offsets that do not match its shape {shape}.")
+        if end > data_len:
+            raise CorruptWeightsError(
+                f"{path} is truncated: tensor '{name}' needs bytes up to {data_start + end} but the file has {size}. "
+                "Download or save it again."
+            )
+        entries.append((name, dtype, shape, begin, end, itemsize))
+    if not entries:
+        return {}
+    storage = torch.UntypedStorage.from_file(str(path), shared=False, nbytes=size)
+    raw = torch.empty(0, dtype=torch.uint8).set_(storage)
+    out: StateDict = {}
+    for name, dtype, shape, begin, end, itemsize in entries:
+        chunk = raw[data_start + begin:data_start + end]
+        if (data_start + begin) % itemsize:
+            chunk = chunk.clone()
+        out[name] = chunk.view(dtype).reshape(shape)
+    return out
+
+
+def read_pickle(path: Path) -> StateDict:
+    """A pickled state dict, loaded with weights_only=True (memory-mapped when the format allows)."""
+    try:
+        with open(path, 'rb') as f:
+            _sniff(path, f.read(256))
+    except OSError as e:
+        raise CorruptWeightsError(f"Cannot read {path}: {e.strerror or e}.") from None
+    mmap = zipfile.is_zipfile(path)
+    try:
+        obj = torch.load(path, map_location='cpu', weights_only=True, mmap=mmap)
+    except pickle.UnpicklingError as e:
+        raise UnsafeCheckpointError(
+            f"Refused to load {path}: it is a pickle that needs code beyond plain tensors to load "
+            f"({str(e).splitlines()[-1] if str(e) else 'unsafe content'}). imgzoo never runs code from weights files. "
+            "If you trust and wrote this file, re-save its state_dict with safetensors."
+        ) from None
+    except (RuntimeError, EOFError, ValueError, zipfile.BadZipFile, KeyError, OSError) as e:
+        raise CorruptWeightsError(
+            f"{path} could not be read as PyTorch weights ({type(e).__name__}: {str(e).splitlines()[0][:200]}). "
+            "The file is truncated or not a checkpoint; download or save it again."
+        ) from None
+    return unwrap_checkpoint(obj, str(path))
+
+
+def unwrap_checkpoint(obj: Any, origin: str) -> StateDict:
+    """The state dict inside a training checkpoint (timm's order: EMA first), without 'module.' prefixes."""
+    if not isinstance(obj, Mapping):
+        raise CorruptWeightsError(f"{origin} holds a {type(obj).__name__}, not a state dict of tensors.")
+    if not all(isinstance(v, torch.Tensor) for v in obj.values()):
+        for key in CHECKPOINT_WRAPPER_KEYS:
+            if isinstance(obj.get(key), Mapping):
+                obj = obj[key]
+                break
+    bad: List[str] = [k for k, v in obj.items() if not isinstance(v, torch.Tensor)]
+    if bad:
+        raise CorruptWeightsError(
+            f"{origin} is not a plain state dict: entries {bad[:5]} are not tensors and no "
+            f"'{', '.join(CHECKPOINT_WRAPPER_KEYS)}' key holds the weights."
+        )
+    return {(k[7:] if k.startswith('module.') else k): v for k, v in obj.items()}
+
+
+def describe(location: WeightsLocation) -> str:
+    """A short description of where weights were read from, for messages."""
+    if len(location.files) == 1:
+        return str(location.files[0])
+    return f"{location.index_file or location.files[0].parent} ({len(location.files)} shards)"
+
+
+def first_file(location: Optional[WeightsLocation]) -> Optional[Path]:
+    """The single file, or the index of a sharded checkpoint."""
+    if location is None:
+        return None
+    return location.index_file or location.files[0]
