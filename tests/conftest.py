@@ -1,0 +1,44 @@
+"""Test isolation: no test can reach the internet or touch the user's caches.
+
+HF_ENDPOINT points at a closed loopback port unless a test starts the loopback hub (`hub`
+fixture), and every test gets its own empty HF_HOME.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+CLOSED_ENDPOINT = 'http://127.0.0.1:9'
+os.environ['HF_ENDPOINT'] = CLOSED_ENDPOINT
+os.environ['HF_HUB_DISABLE_TELEMETRY'] = '1'
+os.environ['HF_HUB_DISABLE_PROGRESS_BARS'] = '1'
+os.environ['HF_HUB_ETAG_TIMEOUT'] = '5'
+os.environ['HF_HUB_DOWNLOAD_TIMEOUT'] = '10'
+os.environ.pop('HF_HUB_OFFLINE', None)
+os.environ.pop('TRANSFORMERS_OFFLINE', None)
+sys.path.insert(0, str(Path(__file__).parent))
+
+from hub_server import HubServer  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_hf_env(tmp_path_factory, monkeypatch):
+    """A fresh HF_HOME per test and the closed endpoint as default."""
+    home = tmp_path_factory.mktemp('hf_home')
+    monkeypatch.setenv('HF_HOME', str(home))
+    monkeypatch.delenv('HF_HUB_CACHE', raising=False)
+    monkeypatch.delenv('HUGGINGFACE_HUB_CACHE', raising=False)
+    monkeypatch.delenv('HF_HUB_OFFLINE', raising=False)
+    monkeypatch.setenv('HF_ENDPOINT', CLOSED_ENDPOINT)
+    yield home
+
+
+@pytest.fixture
+def hub(monkeypatch):
+    """A running loopback hub; HF_ENDPOINT points at it for the test."""
+    with HubServer() as server:
+        monkeypatch.setenv('HF_ENDPOINT', server.url)
+        yield server
