@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import importlib
-import pkgutil
 import threading
 from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar
 
@@ -52,9 +51,8 @@ def _ensure_families_loaded() -> None:
             return
         from . import models
 
-        for info in pkgutil.iter_modules(models.__path__):
-            if not info.name.startswith('_'):
-                importlib.import_module(f'{models.__name__}.{info.name}')
+        for family in models.FAMILIES:
+            importlib.import_module(f'{models.__name__}.{family}')
         _families_loaded = True
 
 

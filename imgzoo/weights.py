@@ -1,14 +1,17 @@
 """Read weights into a state dict without running code from the file.
 
-safetensors files are memory-mapped copy-on-write: tensors are views of the mapping, so
-nothing is read until used and writing a parameter never touches the file. Pickled files go
+safetensors files are memory-mapped copy-on-write: each tensor is its own view of the mapping
+(its own storage, so `torch.save` of any part works), nothing is read until used, and writing a
+parameter never touches the file. Pickled files go
 through `torch.load(weights_only=True)` only; anything that would need arbitrary code is refused.
 """
 from __future__ import annotations
 
 import json
+import mmap
 import pickle
 import struct
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
@@ -110,14 +113,17 @@ def read_safetensors(path: Path) -> StateDict:
         entries.append((name, dtype, shape, begin, end, itemsize))
     if not entries:
         return {}
-    storage = torch.UntypedStorage.from_file(str(path), shared=False, nbytes=size)
-    raw = torch.empty(0, dtype=torch.uint8).set_(storage)
+    with open(path, 'rb') as f:
+        mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
     out: StateDict = {}
-    for name, dtype, shape, begin, end, itemsize in entries:
-        chunk = raw[data_start + begin:data_start + end]
-        if (data_start + begin) % itemsize:
-            chunk = chunk.clone()
-        out[name] = chunk.view(dtype).reshape(shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)
+        for name, dtype, shape, begin, end, itemsize in entries:
+            count = (end - begin) // itemsize
+            if count == 0:
+                out[name] = torch.empty(shape, dtype=dtype)
+                continue
+            out[name] = torch.frombuffer(mapping, dtype=dtype, count=count, offset=data_start + begin).reshape(shape)
     return out
 
 

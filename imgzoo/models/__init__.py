@@ -1,1 +1,9 @@
-"""Model families, one file each; the registry imports them on first use."""
+"""Model families, one file each; the registry imports them on first use.
+
+A family is listed here once its file is complete: listing it is what makes its
+architectures visible to `create_model` and `list_models`.
+"""
+
+FAMILIES: tuple = (
+    'resnet',
+)
