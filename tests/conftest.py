@@ -42,3 +42,13 @@ def hub(monkeypatch):
     with HubServer() as server:
         monkeypatch.setenv('HF_ENDPOINT', server.url)
         yield server
+
+
+@pytest.fixture(scope='session')
+def timm_resnet18_folder(tmp_path_factory):
+    """A resnet18 (10 classes) with seeded random weights, saved by timm's save_for_hf."""
+    from parity import save_timm_folder, timm_model
+
+    folder = tmp_path_factory.mktemp('timm_resnet18') / 'resnet18'
+    save_timm_folder(timm_model('resnet18', num_classes=10), folder)
+    return folder
