@@ -95,6 +95,18 @@ class ConversionError(ImgzooError, ValueError):
     """A foreign checkpoint that a named conversion cannot map."""
 
 
+class ImageReadError(ImgzooError, OSError):
+    """An image path that is missing or cannot be decoded, or a folder holding no images."""
+
+
+class ManifestNotFoundError(ImgzooError, FileNotFoundError):
+    """A folder to verify that has no `checksums.sha256` manifest."""
+
+
+class InvalidManifestError(ImgzooError, ValueError):
+    """A `checksums.sha256` manifest that is not in `sha256sum` format or names files outside its folder."""
+
+
 class StateDictMismatchError(ImgzooError, ValueError):
     """Weights whose keys or shapes do not fit the model."""
 

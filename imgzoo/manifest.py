@@ -1,0 +1,127 @@
+"""SHA-256 manifests of model folders.
+
+`checksums.sha256` lists every file of a folder in `sha256sum` format (`<hex digest>  <path>`,
+paths relative to the folder with '/'), so `sha256sum -c checksums.sha256` checks it too.
+The manifest itself and imgzoo's `.imgzoo` marker are not listed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Dict, List, Literal, Optional, Union
+
+from .errors import InvalidManifestError, ManifestNotFoundError
+from .save import MARKER_NAME
+
+MANIFEST_NAME = 'checksums.sha256'
+NOT_LISTED = frozenset({MANIFEST_NAME, MARKER_NAME})
+_LINE = re.compile(r'^([0-9a-fA-F]{64}) [ *](.+)$')
+
+Status = Literal['ok', 'changed', 'missing', 'extra']
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """The result of checking one file: 'ok', 'changed', 'missing' or 'extra' (not in the manifest)."""
+
+    name: str
+    status: Status
+    expected: Optional[str] = None
+    actual: Optional[str] = None
+    size: Optional[int] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 'ok'
+
+
+def sha256_file(path: Union[str, os.PathLike], chunk_size: int = 1 << 20) -> str:
+    """The hex SHA-256 digest of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(chunk_size), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _listed_files(folder: Path) -> List[str]:
+    names = []
+    for path in sorted(folder.rglob('*')):
+        if path.is_file() and path.relative_to(folder).as_posix() not in NOT_LISTED:
+            name = path.relative_to(folder).as_posix()
+            if '\n' in name or '\\' in name:
+                raise InvalidManifestError(f"Cannot list {name!r} in a manifest: rename it without newlines or '\\'.")
+            names.append(name)
+    return names
+
+
+def write_manifest(folder: Union[str, os.PathLike]) -> Path:
+    """Write `checksums.sha256` listing every file of folder; returns its path."""
+    folder = Path(folder)
+    lines = [f'{sha256_file(folder / name)}  {name}\n' for name in _listed_files(folder)]
+    path = folder / MANIFEST_NAME
+    path.write_text(''.join(lines), encoding='utf-8')
+    return path
+
+
+def _safe_name(name: str, manifest: Path) -> str:
+    pure = PurePosixPath(name)
+    if pure.is_absolute() or '..' in pure.parts or '\\' in name or ':' in pure.parts[0]:
+        raise InvalidManifestError(
+            f"{manifest} names {name!r}, which is outside its folder; the manifest may have been tampered with."
+        )
+    return pure.as_posix()
+
+
+def read_manifest(folder: Union[str, os.PathLike]) -> Dict[str, str]:
+    """File name -> expected hex digest, from folder's `checksums.sha256`."""
+    folder = Path(folder)
+    path = folder / MANIFEST_NAME
+    if not folder.is_dir():
+        raise ManifestNotFoundError(f"{folder} is not a folder.")
+    if not path.is_file():
+        raise ManifestNotFoundError(
+            f"{folder} has no {MANIFEST_NAME}, so there is nothing to verify against. Folders written by "
+            "`imgzoo download --to`, `imgzoo save` and `imgzoo convert` have one."
+        )
+    try:
+        text = path.read_text(encoding='utf-8')
+    except UnicodeDecodeError:
+        raise InvalidManifestError(f"{path} is not UTF-8 text, so it is not a sha256sum manifest.") from None
+    expected: Dict[str, str] = {}
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if not match:
+            raise InvalidManifestError(
+                f"{path} line {lineno} is not '<64 hex digits>  <file name>': {line[:80]!r}."
+            )
+        name = _safe_name(match.group(2), path)
+        if name in expected:
+            raise InvalidManifestError(f"{path} lists {name!r} twice.")
+        expected[name] = match.group(1).lower()
+    return expected
+
+
+def verify_folder(folder: Union[str, os.PathLike]) -> List[FileCheck]:
+    """Check every file listed in folder's manifest, and report files it does not list, in name order."""
+    folder = Path(folder)
+    expected = read_manifest(folder)
+    checks: List[FileCheck] = []
+    for name, digest in expected.items():
+        path = folder / name
+        if not path.is_file():
+            checks.append(FileCheck(name, 'missing', expected=digest))
+            continue
+        actual = sha256_file(path)
+        status: Status = 'ok' if actual == digest else 'changed'
+        checks.append(FileCheck(name, status, expected=digest, actual=actual, size=path.stat().st_size))
+    for name in _listed_files(folder):
+        if name not in expected:
+            path = folder / name
+            checks.append(FileCheck(name, 'extra', actual=sha256_file(path), size=path.stat().st_size))
+    return sorted(checks, key=lambda c: c.name)
