@@ -15,8 +15,9 @@ import torch
 from torch import nn
 
 from .adapt import adapt_state_dict
-from .errors import InvalidModelArgsError
+from .errors import ImgzooError, InvalidModelArgsError
 from .load import load_into_model
+from .meta import meta_device
 from .names import parse_model_name
 from .pretrained import PretrainedCfg
 from .registry import get_model_entrypoint
@@ -83,17 +84,31 @@ def _build(architecture: str, build_args: Dict[str, Any], *, on_meta: bool) -> n
     entrypoint = get_model_entrypoint(architecture)
     try:
         if on_meta:
-            with torch.device('meta'):
+            with meta_device():
                 return entrypoint(**build_args)
         return entrypoint(**build_args)
     except TypeError as e:
         if 'unexpected keyword argument' not in str(e):
-            raise
+            raise _unbuildable(architecture, build_args, e) from None
         accepted = _accepted_args(entrypoint)
         raise InvalidModelArgsError(
             f"'{architecture}' does not accept {str(e).split('argument')[-1].strip()}. "
             f"Accepted model arguments: {', '.join(accepted) or 'see the model file'}."
         ) from None
+    except ImgzooError:
+        raise
+    except (ValueError, RuntimeError, IndexError, KeyError, AttributeError, ZeroDivisionError, OverflowError,
+            AssertionError) as e:
+        raise _unbuildable(architecture, build_args, e) from None
+
+
+def _unbuildable(architecture: str, build_args: Dict[str, Any], error: Exception) -> InvalidModelArgsError:
+    """The error for model arguments (from config.json or keywords) the architecture rejects."""
+    args = ', '.join(f'{k}={v!r:.40}' for k, v in build_args.items())
+    return InvalidModelArgsError(
+        f"'{architecture}' cannot be built with {args}: {type(error).__name__}: {str(error)[:300]}. "
+        "Check the model arguments (the keywords given to create_model and 'model_args' in config.json)."
+    )
 
 
 def _accepted_args(entrypoint: Any) -> list:
