@@ -11,10 +11,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Dict, List, Literal, Optional, Union
+from typing import Callable, Dict, List, Literal, Optional, Union
 
 from .errors import InvalidManifestError, ManifestNotFoundError
-from .save import MARKER_NAME
+from .save import MARKER_NAME, write_folder_atomically
 
 MANIFEST_NAME = 'checksums.sha256'
 NOT_LISTED = frozenset({MANIFEST_NAME, MARKER_NAME})
@@ -65,6 +65,18 @@ def write_manifest(folder: Union[str, os.PathLike]) -> Path:
     path = folder / MANIFEST_NAME
     path.write_text(''.join(lines), encoding='utf-8')
     return path
+
+
+def write_signed_folder(
+    target: Union[str, os.PathLike], fill: Callable[[Path], object], *, overwrite: bool = False,
+) -> Path:
+    """Write a folder atomically with fill(tmp_folder) and a manifest of what fill wrote; returns its path."""
+
+    def fill_and_sign(tmp: Path) -> None:
+        fill(tmp)
+        write_manifest(tmp)
+
+    return write_folder_atomically(Path(target), fill_and_sign, overwrite=overwrite)
 
 
 def _safe_name(name: str, manifest: Path) -> str:

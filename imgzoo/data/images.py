@@ -31,6 +31,22 @@ def load_image(path: Union[str, os.PathLike], mode: str = 'RGB') -> Any:
         raise ImageReadError(f"Cannot decode image {path}: {e}.") from None
 
 
+def check_images(paths: Iterable[Union[str, os.PathLike]]) -> None:
+    """Check that each file is an image PIL can identify, reading only its header."""
+    from PIL import Image, UnidentifiedImageError
+
+    for path in map(Path, paths):
+        try:
+            with Image.open(path):
+                pass
+        except UnidentifiedImageError:
+            raise ImageReadError(
+                f"{path} is not an image PIL can read (supported: {', '.join(IMAGE_SUFFIXES)} and more)."
+            ) from None
+        except OSError as e:
+            raise ImageReadError(f"Cannot read image {path}: {e.strerror or e}.") from None
+
+
 def find_images(paths: Iterable[Union[str, os.PathLike]]) -> List[Path]:
     """Image files named directly, plus the image files (by suffix) directly inside named folders, sorted."""
     found: List[Path] = []

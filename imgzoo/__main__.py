@@ -1,0 +1,4 @@
+"""`python -m imgzoo`: the imgzoo command line."""
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,569 @@
+"""The `imgzoo` command line (also `python -m imgzoo`).
+
+Every command that takes a model accepts any name form (`arch`, `arch.tag`,
+`hf-hub:org/repo[@rev]`, `local:/folder`) and `--cache-dir`. Errors print one line:
+exit code 2 for usage errors, 1 for failures; add `--debug` anywhere for the traceback.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from . import __version__
+from .errors import ImgzooError
+from .manifest import write_signed_folder
+
+app = typer.Typer(
+    name='imgzoo',
+    help=(
+        'PyTorch image models from built-in tags, hub repositories (hf-hub:org/repo) or folders (local:DIR). '
+        'Start with `imgzoo demo`: it runs offline on real weights. Add --debug anywhere to see tracebacks.'
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+CacheDir = typer.Option(
+    None, '--cache-dir', help='Hub cache folder (default: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub).',
+    file_okay=False,
+)
+Overwrite = typer.Option(False, '--overwrite', help='Replace DIR even if imgzoo did not write it.')
+_TRUE = {'1', 'true', 'yes', 'on'}
+# The click that typer runs on: typer >= 0.22 vendors it as typer._click, older typer uses click itself.
+_click_errors = sys.modules[typer.BadParameter.__module__]
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
+
+
+def _human_size(size: Optional[int]) -> str:
+    if size is None:
+        return '?'
+    value = float(size)
+    for unit in ('B', 'KB', 'MB', 'GB'):
+        if value < 1000 or unit == 'GB':
+            return f'{value:.0f} {unit}' if unit == 'B' else f'{value:.1f} {unit}'
+        value /= 1000
+    return f'{value:.1f} GB'
+
+
+def _format_count(n: int) -> str:
+    return f'{n / 1e6:.2f}M' if n >= 1e5 else f'{n:,}'
+
+
+def _parse_model_args(pairs: Sequence[str]) -> Dict[str, Any]:
+    """KEY=VALUE pairs; values are read as JSON (numbers, true/false, lists), else kept as text."""
+    args: Dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition('=')
+        if not sep or not key.isidentifier():
+            raise typer.BadParameter(f"expected KEY=VALUE (e.g. drop_rate=0.1), got {pair!r}", param_hint='--model-arg')
+        try:
+            args[key] = json.loads(value)
+        except json.JSONDecodeError:
+            args[key] = value
+    return args
+
+
+def _meta_model(name: str, cache_dir: Optional[Path], **kwargs: Any) -> Any:
+    """A model built on the meta device: its config and parameter shapes, without memory or weights."""
+    import torch
+
+    from .factory import create_model
+
+    with torch.device('meta'):
+        return create_model(name, cache_dir=cache_dir, **kwargs)
+
+
+def _print_folder(folder: Path) -> None:
+    out = _stdout()
+    table = Table('file', 'size', title=f'wrote {escape(str(folder))}', title_justify='left')
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.name != '.imgzoo':
+            table.add_row(escape(path.name), _human_size(path.stat().st_size))
+    out.print(table)
+    out.print(f'Load it with: imgzoo predict local:{escape(str(folder))} IMAGE   '
+              f"(or imgzoo.create_model('local:{escape(str(folder))}', pretrained=True))")
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: bool = typer.Option(False, '--version', help='Print the imgzoo version and exit.', is_eager=True),
+) -> None:
+    if version:
+        typer.echo(f'imgzoo {__version__}')
+        raise typer.Exit(0)
+
+
+@app.command('list')
+def list_command(
+    pattern: Optional[str] = typer.Argument(None, help="Shell-style filter, e.g. 'resnet*' or 'convnext'."),
+    pretrained: bool = typer.Option(False, '--pretrained', help='List arch.tag names that have weights.'),
+) -> None:
+    """List architectures (or, with --pretrained, every arch.tag with weights), one per line."""
+    from .registry import list_models
+
+    names = list_models(pattern or '', pretrained=pretrained)
+    if not names:
+        what = 'pretrained tags' if pretrained else 'architectures'
+        _error(f"no {what} match {pattern!r}; run 'imgzoo list' to see them all")
+        raise typer.Exit(1)
+    typer.echo('\n'.join(names))
+
+
+def _weights_info(cfg: Dict[str, Any], source: Any, cache_dir: Optional[Path]) -> Dict[str, Any]:
+    """Where the weights of a resolved config come from, without downloading them."""
+    from .sources import local
+
+    if cfg.get('file'):
+        path = Path(os.path.expanduser(cfg['file'])).absolute()
+        return {'source': 'file', 'files': [{'name': str(path), 'size': path.stat().st_size if path.exists() else None}]}
+    if source.kind == 'local':
+        try:
+            location = local.find_weights(source.path)
+        except ImgzooError as e:
+            return {'source': 'local', 'folder': str(source.path), 'files': [], 'note': str(e)}
+        files = [location.index_file] if location.index_file else []
+        files += list(location.files)
+        manifest = (source.path / 'checksums.sha256').is_file()
+        return {
+            'source': 'local', 'folder': str(source.path),
+            'files': [{'name': p.name, 'size': p.stat().st_size} for p in files],
+            'note': 'checksums.sha256 present: check it with `imgzoo verify`' if manifest else 'no checksums.sha256',
+        }
+    if cfg.get('hf_hub_id'):
+        repo_id = cfg['hf_hub_id']
+        revision = cfg.get('hf_hub_revision') if source.kind == 'hub' else None
+        info = {'source': 'hf-hub', 'repo': repo_id, 'revision': revision or 'main', 'commit': cfg.get('hf_hub_commit')}
+        info.update(_hub_files(repo_id, revision, cfg.get('hf_hub_filename'), cache_dir))
+        return info
+    return {'source': None, 'files': [], 'note': 'no pretrained weights: use pretrained=False, or pick a tag with weights'}
+
+
+def _hub_files(repo_id: str, revision: Optional[str], filename: Optional[str], cache_dir: Optional[Path]) -> Dict[str, Any]:
+    """The weights files a hub repository would serve, with sizes: from the hub's file listing, else the cache."""
+    from .sources import hub
+
+    candidates = [filename] if filename else list(hub.WEIGHTS_CANDIDATES)
+    listing: Dict[str, Optional[int]] = {}
+    commit = None
+    note = ''
+    if hub.is_offline():
+        note = 'offline: showing what the cache holds'
+    else:
+        from huggingface_hub import HfApi
+
+        try:
+            model_info = HfApi(endpoint=os.environ.get('HF_ENDPOINT') or None).model_info(
+                repo_id, revision=revision, files_metadata=True,
+            )
+            listing = {s.rfilename: s.size for s in (model_info.siblings or [])}
+            commit = model_info.sha
+        except Exception as e:  # the listing only adds detail; any failure falls back to the cache
+            note = f'hub listing unavailable ({type(e).__name__}): showing what the cache holds'
+    if listing:
+        chosen = next((name for name in candidates if name in listing), None)
+        if chosen is None:
+            return {'files': [], 'commit': commit, 'note': f'the repository has none of {", ".join(candidates)}'}
+        names = [chosen]
+        if chosen.endswith('.index.json'):
+            from .sources.common import read_index
+
+            index = hub.download(repo_id, chosen, revision=revision, cache_dir=cache_dir)
+            names += read_index(index, f'{chosen} of {repo_id}')
+        return {'files': [{'name': n, 'size': listing.get(n)} for n in names], 'commit': commit, 'note': note}
+
+    from huggingface_hub import try_to_load_from_cache
+
+    cache = hub.cache_dir_or_default(cache_dir)
+    files = []
+    for name in candidates:
+        found = try_to_load_from_cache(repo_id, name, cache_dir=cache, revision=revision)
+        if isinstance(found, str):
+            files.append({'name': name, 'size': Path(found).stat().st_size, 'cached': True})
+            commit = commit or hub.commit_of(Path(found))
+            break
+    if not files:
+        note += '; the cache holds no weights of this repository yet'
+    return {'files': files, 'commit': commit, 'note': note}
+
+
+@app.command('info')
+def info_command(
+    name: str = typer.Argument(..., help='Model name: arch, arch.tag, hf-hub:org/repo[@rev] or local:DIR.'),
+    cache_dir: Optional[Path] = CacheDir,
+    as_json: bool = typer.Option(False, '--json', help='Print the information as JSON.'),
+) -> None:
+    """Architecture, parameters, data config, labels and where the weights come from (downloads no weights)."""
+    from .data import resolve_data_config, resolve_label_names
+    from .names import parse_model_name
+    from .registry import get_model_family
+
+    source = parse_model_name(name)
+    model = _meta_model(name, cache_dir)
+    cfg = dict(model.pretrained_cfg)
+    labels, label_source = resolve_label_names(model)
+    info: Dict[str, Any] = {
+        'name': name,
+        'architecture': cfg['architecture'],
+        'family': get_model_family(cfg['architecture']),
+        'tag': cfg.get('tag'),
+        'parameters': sum(p.numel() for p in model.parameters()),
+        'num_classes': model.num_classes,
+        'num_features': getattr(model, 'num_features', None),
+        'model_args': {k: v for k, v in model.model_args.items() if k != 'in_chans'},
+        'data_config': resolve_data_config(model=model),
+        'labels': {'source': label_source, 'count': len(labels), 'first': labels[:5]},
+        'license': cfg.get('license'),
+        'weights': _weights_info(cfg, source, cache_dir),
+    }
+    if as_json:
+        typer.echo(json.dumps(info, indent=2, default=str))
+        return
+    out = _stdout()
+    table = Table('field', 'value', title=escape(name), title_justify='left', show_header=False)
+    data_config = info['data_config']
+    rows = [
+        ('architecture', f"{info['architecture']} (family {info['family']})"),
+        ('tag', info['tag'] or '-'),
+        ('parameters', f"{_format_count(info['parameters'])} ({info['parameters']:,})"),
+        ('classes', f"{info['num_classes']}, features {info['num_features']}"),
+        ('model args', json.dumps(info['model_args']) if info['model_args'] else '-'),
+        ('input size', 'x'.join(str(v) for v in data_config['input_size'])),
+        ('preprocess', f"{data_config['crop_mode']} crop {data_config['crop_pct']:g}, {data_config['interpolation']}"),
+        ('mean / std', f"{tuple(round(v, 4) for v in data_config['mean'])} / "
+                       f"{tuple(round(v, 4) for v in data_config['std'])}"),
+        ('labels', f"{info['labels']['count']} from {label_source}: {', '.join(info['labels']['first'])}"
+                   + (', ...' if info['labels']['count'] > 5 else '')),
+        ('license', info['license'] or '-'),
+    ]
+    weights = info['weights']
+    if weights['source'] == 'hf-hub':
+        rows.append(('weights', f"hf-hub:{weights['repo']} @ {weights['revision']}"
+                                + (f" (commit {weights['commit']})" if weights.get('commit') else '')))
+    elif weights['source'] == 'local':
+        rows.append(('weights', f"folder {weights['folder']}"))
+    elif weights['source'] == 'file':
+        rows.append(('weights', 'file'))
+    else:
+        rows.append(('weights', 'none'))
+    for f in weights.get('files', []):
+        rows.append(('  file', f"{f['name']}  {_human_size(f['size'])}" + ('  (cached)' if f.get('cached') else '')))
+    if weights.get('note'):
+        rows.append(('  note', weights['note'].lstrip('; ')))
+    for key, value in rows:
+        table.add_row(key, escape(str(value)))
+    out.print(table)
+
+
+@app.command('download')
+def download_command(
+    name: str = typer.Argument(..., help='Model name: arch.tag, hf-hub:org/repo[@rev] or local:DIR.'),
+    to: Optional[Path] = typer.Option(
+        None, '--to', help='Write a self-contained folder (config.json, weights, checksums.sha256) that '
+                           'local:DIR loads with no network.', file_okay=False,
+    ),
+    cache_dir: Optional[Path] = CacheDir,
+    overwrite: bool = Overwrite,
+) -> None:
+    """Download config and weights into the hub cache, or into a self-contained folder with --to."""
+    from .names import parse_model_name
+    from .resolve import locate_weights, resolve_model
+    from .save import build_config
+    from .sources import hub
+    from .sources.common import CONFIG_NAME
+
+    source = parse_model_name(name)
+    resolved = resolve_model(source, cache_dir=cache_dir)
+    location = locate_weights(source, resolved.cfg, cache_dir=cache_dir)
+    weight_files = ([location.index_file] if location.index_file else []) + list(location.files)
+    if to is None:
+        out = _stdout()
+        where = 'cache ' + str(hub.cache_dir_or_default(cache_dir)) if resolved.cfg.source == 'hf-hub' else 'disk'
+        table = Table('file', 'size', 'path', title=f'{escape(name)}: ready offline ({escape(where)})',
+                      title_justify='left')
+        for path in weight_files:
+            table.add_row(escape(path.name), _human_size(path.stat().st_size), escape(str(path)))
+        out.print(table)
+        if resolved.cfg.hf_hub_commit:
+            out.print(f'commit {resolved.cfg.hf_hub_commit}')
+        return
+
+    if source.kind == 'hub':
+        assert source.repo_id is not None
+        config_bytes = hub.download(source.repo_id, CONFIG_NAME, revision=resolved.cfg.hf_hub_commit or source.revision,
+                                    cache_dir=cache_dir).read_bytes()
+    elif source.kind == 'local':
+        assert source.path is not None
+        config_bytes = (source.path / CONFIG_NAME).read_bytes()
+    else:
+        config_bytes = (json.dumps(build_config(_meta_model(name, cache_dir)), indent=2) + '\n').encode()
+
+    def fill(tmp: Path) -> None:
+        (tmp / CONFIG_NAME).write_bytes(config_bytes)
+        for path in weight_files:
+            shutil.copyfile(path, tmp / path.name)
+
+    _print_folder(write_signed_folder(to, fill, overwrite=overwrite))
+
+
+@app.command('verify')
+def verify_command(
+    folder: Path = typer.Argument(..., help='A folder with a checksums.sha256 manifest.', exists=True,
+                                  file_okay=False),
+) -> None:
+    """Check a folder against its checksums.sha256: each file OK, changed, missing or extra; exit 1 on any problem."""
+    from .manifest import verify_folder
+
+    checks = verify_folder(folder)
+    out = _stdout()
+    table = Table('file', 'status', 'size', title=f'verify {escape(str(folder))}', title_justify='left')
+    styles = {'ok': 'green', 'changed': 'bold red', 'missing': 'bold red', 'extra': 'bold yellow'}
+    for check in checks:
+        label = {'ok': 'OK', 'changed': 'CHANGED', 'missing': 'MISSING', 'extra': 'EXTRA (not in manifest)'}
+        table.add_row(escape(check.name), f'[{styles[check.status]}]{label[check.status]}[/]', _human_size(check.size))
+    out.print(table)
+    problems = [c for c in checks if not c.ok]
+    if problems:
+        counts = {s: sum(c.status == s for c in problems) for s in ('changed', 'missing', 'extra')}
+        summary = ', '.join(f'{n} {s}' for s, n in counts.items() if n)
+        _stderr().print(f'imgzoo: error: {folder} does not match its manifest ({summary}).')
+        raise typer.Exit(1)
+    out.print(f'all {len(checks)} files OK')
+
+
+def _device(name: str) -> str:
+    import torch
+
+    if name != 'auto':
+        return name
+    return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+
+@app.command('predict')
+def predict_command(
+    name: str = typer.Argument(..., help='Model name: arch.tag, hf-hub:org/repo[@rev] or local:DIR.'),
+    images: List[Path] = typer.Argument(..., help='Image files and/or folders of images.', exists=True),
+    top_k: int = typer.Option(5, '--top-k', '-k', min=1, help='How many classes to show per image.'),
+    batch_size: int = typer.Option(16, '--batch-size', '-b', min=1, help='Images per forward pass.'),
+    as_json: bool = typer.Option(False, '--json', help='Print results as JSON.'),
+    test_size: bool = typer.Option(False, '--test-size', help="Use the config's test_input_size / test_crop_pct."),
+    device: str = typer.Option('auto', '--device', help="Torch device, e.g. cpu or cuda (auto: cuda if available)."),
+    cache_dir: Optional[Path] = CacheDir,
+) -> None:
+    """Classify images with a pretrained model, preprocessing with the model's own data config."""
+    from .data import create_transform, get_label_names, resolve_data_config
+    from .data.images import check_images, find_images
+    from .factory import create_model
+
+    paths = find_images(images)
+    check_images(paths)
+    torch_device = _device(device)
+    model = create_model(name, pretrained=True, cache_dir=cache_dir, device=torch_device).eval()
+    data_config = resolve_data_config(model=model, use_test_size=test_size)
+    transform = create_transform(data_config)
+    labels = get_label_names(model)
+    k = min(top_k, len(labels))
+    results = _classify(model, paths, transform, labels, k, batch_size, torch_device,
+                        show_progress=any(p.is_dir() for p in images))
+    if as_json:
+        typer.echo(json.dumps({'model': name, 'data_config': data_config, 'results': results}, indent=2))
+        return
+    out = _stdout()
+    for result in results:
+        out.print(f"[bold]{escape(result['image'])}[/]")
+        table = Table('#', 'label', 'class', 'probability')
+        for p in result['predictions']:
+            table.add_row(str(p['rank']), escape(p['label']), str(p['index']), f"{p['probability']:.4f}")
+        out.print(table)
+
+
+def _classify(
+    model: Any, paths: Sequence[Path], transform: Any, labels: Sequence[str], k: int, batch_size: int,
+    device: str, show_progress: bool,
+) -> List[Dict[str, Any]]:
+    import torch
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .data import load_image
+
+    results: List[Dict[str, Any]] = []
+    progress = Progress(TextColumn('classifying'), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=_stderr(), disable=not show_progress)
+    with progress:
+        task = progress.add_task('classify', total=len(paths))
+        for start in range(0, len(paths), batch_size):
+            batch = paths[start:start + batch_size]
+            inputs = torch.stack([transform(load_image(p)) for p in batch]).to(device)
+            with torch.inference_mode():
+                probs = model(inputs).float().softmax(dim=-1)
+            top = probs.topk(k, dim=-1)
+            for path, values, indices in zip(batch, top.values.tolist(), top.indices.tolist()):
+                results.append({'image': str(path), 'predictions': [
+                    {'rank': r, 'index': i, 'label': labels[i], 'probability': v}
+                    for r, (v, i) in enumerate(zip(values, indices), start=1)
+                ]})
+            progress.advance(task, len(batch))
+    return results
+
+
+NATIVE_LAYOUTS = ('imgzoo', 'timm')
+
+
+@app.command('convert')
+def convert_command(
+    checkpoint: Path = typer.Argument(..., help='A training checkpoint or a foreign weights file.', exists=True,
+                                      dir_okay=False),
+    arch: str = typer.Option(..., '--arch', help='The imgzoo architecture, e.g. tf_efficientnet_lite0.'),
+    layout: Optional[str] = typer.Option(
+        None, '--from', help="Key layout of the checkpoint: 'imgzoo' (= timm, e.g. a training checkpoint) or a "
+                             'foreign one such as efficientnet_pytorch (default: detected from the keys).',
+    ),
+    to: Path = typer.Option(..., '--to', help='The folder to write (loads with local:DIR).', file_okay=False),
+    overwrite: bool = Overwrite,
+) -> None:
+    """Turn a training checkpoint or a foreign layout (e.g. efficientnet_pytorch) into a safetensors local: folder."""
+    from .convert import convert_checkpoint, detect_layout, list_conversions
+    from .registry import get_model_entrypoint
+
+    get_model_entrypoint(arch)
+    known = list(NATIVE_LAYOUTS) + list_conversions()
+    if layout is not None and layout not in known:
+        raise typer.BadParameter(f"unknown layout {layout!r}; known layouts: {', '.join(known)}", param_hint='--from')
+    if layout is None:
+        layout = detect_layout(_read_checkpoint(checkpoint)) or NATIVE_LAYOUTS[0]
+    if layout in NATIVE_LAYOUTS:
+        folder = write_signed_folder(to, lambda tmp: _save_native_checkpoint(checkpoint, arch, tmp),
+                                     overwrite=overwrite)
+    else:
+        folder = write_signed_folder(to, lambda tmp: convert_checkpoint(checkpoint, arch, tmp, layout=layout),
+                                     overwrite=overwrite)
+    _stdout().print(f'converted {escape(str(checkpoint))} ({layout} layout) to {escape(arch)}')
+    _print_folder(folder)
+
+
+def _read_checkpoint(path: Path) -> Dict[str, Any]:
+    from .weights import read_pickle, read_safetensors
+
+    path = path.absolute()
+    return read_safetensors(path) if path.suffix == '.safetensors' else read_pickle(path)
+
+
+def _save_native_checkpoint(checkpoint: Path, arch: str, folder: Path) -> None:
+    """Save a checkpoint already in imgzoo's (timm's) layout, e.g. from training, as a model folder.
+
+    The classifier size and input channels follow the checkpoint; preprocessing is the architecture's default.
+    """
+    import torch
+
+    from .factory import create_model
+    from .load import load_into_model
+    from .registry import get_pretrained_cfg
+    from .save import save_pretrained
+
+    state_dict = _read_checkpoint(checkpoint)
+    cfg = get_pretrained_cfg(arch)
+    classifier = cfg.classifier if isinstance(cfg.classifier, str) else (cfg.classifier or ('',))[0]
+    first_conv = cfg.first_conv if isinstance(cfg.first_conv, str) else (cfg.first_conv or ('',))[0]
+    head = state_dict.get(f'{classifier}.weight')
+    stem = state_dict.get(f'{first_conv}.weight')
+    overlay = {'tag': None, 'license': None, 'description': f'Converted by imgzoo from the checkpoint {checkpoint.name}.'}
+    with torch.device('meta'):
+        model = create_model(arch, num_classes=int(head.shape[0]) if head is not None else 0,
+                             in_chans=int(stem.shape[1]) if stem is not None and stem.ndim == 4 else None,
+                             pretrained_cfg_overlay=overlay)
+    load_into_model(model, state_dict, architecture=arch, source=str(checkpoint))
+    save_pretrained(model.eval(), folder)
+
+
+@app.command('save')
+def save_command(
+    name: str = typer.Argument(..., help='Model name: arch, arch.tag, hf-hub:org/repo[@rev] or local:DIR.'),
+    to: Path = typer.Option(..., '--to', help='The folder to write (loads with local:DIR).', file_okay=False),
+    pretrained: bool = typer.Option(True, '--pretrained/--no-pretrained', help='Load weights (default) or initialise.'),
+    num_classes: Optional[int] = typer.Option(None, '--num-classes', min=0, help='Adapt the classifier (0: none).'),
+    in_chans: Optional[int] = typer.Option(None, '--in-chans', min=1, help='Adapt the first convolution.'),
+    model_arg: List[str] = typer.Option([], '--model-arg', help='KEY=VALUE passed to the architecture; repeatable.'),
+    max_shard_size: Optional[str] = typer.Option(None, '--max-shard-size', help="Shard weights, e.g. '2GB'."),
+    cache_dir: Optional[Path] = CacheDir,
+    overwrite: bool = Overwrite,
+) -> None:
+    """Materialise any loadable model as a folder (e.g. a built-in tag with --num-classes)."""
+    from .factory import create_model
+    from .save import save_pretrained
+
+    model = create_model(name, pretrained=pretrained, num_classes=num_classes, in_chans=in_chans,
+                         cache_dir=cache_dir, **_parse_model_args(model_arg))
+    folder = write_signed_folder(to, lambda tmp: save_pretrained(model, tmp, max_shard_size=max_shard_size),
+                                 overwrite=overwrite)
+    _print_folder(folder)
+
+
+@app.command('demo')
+def demo_command(
+    to: Optional[Path] = typer.Option(None, '--to', help='Keep the converted model folder here '
+                                                         '(default: a temporary folder, removed afterwards).',
+                                      file_okay=False),
+    overwrite: bool = Overwrite,
+) -> None:
+    """Offline, on real weights: convert EfficientNet-Lite0, load it with local:, classify four sample photos."""
+    from .demo import run_demo
+
+    run_demo(_stdout(), to=to, overwrite=overwrite)
+
+
+def _error(message: str, hint: Optional[str] = None) -> None:
+    console = _stderr()
+    if hint and not message.rstrip().endswith(('.', '!', '?')):
+        message = message.rstrip() + '.'
+    console.print(f'[bold red]imgzoo: error:[/] {escape(message)}' + (f' {escape(hint)}' if hint else ''),
+                  soft_wrap=True)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = '--debug' in args or os.environ.get('IMGZOO_DEBUG', '').lower() in _TRUE
+    args = [a for a in args if a != '--debug']
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name='imgzoo', standalone_mode=False)
+    except _click_errors.UsageError as e:
+        hint = f"Run '{e.ctx.command_path} --help' for usage." if e.ctx is not None else None
+        _error(e.format_message(), hint)
+        return 2
+    except _click_errors.ClickException as e:
+        _error(e.format_message())
+        return e.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        _error('interrupted')
+        return 130
+    except BrokenPipeError:
+        sys.stdout = open(os.devnull, 'w')  # the reader went away (e.g. `imgzoo list | head`); stop quietly
+        return 0
+    except ImgzooError as e:
+        if debug:
+            raise
+        _error(str(e))
+        return 1
+    except Exception as e:
+        if debug:
+            raise
+        _error(f'{type(e).__name__}: {e}', '(run again with --debug for the traceback)')
+        return 1
+    return result if isinstance(result, int) else 0
