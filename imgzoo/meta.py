@@ -1,7 +1,7 @@
 """Build a module on the `meta` device without running its random initialisation.
 
 Initialisers such as `normal_` have no built-in meta kernel; the first call on a meta tensor
-imports PyTorch's Python meta registrations (about 900 modules, 160 MB and seconds). Values of
+pulls in PyTorch's symbolic machinery (sympy and about 900 modules: 160 MB and seconds). Values of
 meta tensors do not exist, so in-place fill and random ops on them are skipped outright. The
 mode is thread-local, so models built at the same time in other threads initialise normally.
 """
