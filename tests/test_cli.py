@@ -90,7 +90,7 @@ def test_info_table_for_builtin_tag_offline(capsys):
     assert main(['info', 'resnet50.tv_in1k']) == 0
     out = capsys.readouterr().out
     assert 'resnet50 (family resnet)' in out and '25.56M' in out and 'bilinear' in out
-    assert 'hf-hub:timm/resnet50.tv_in1k @ main' in out and 'imagenet-1k' in out
+    assert 'hf-hub:timm/resnet50.tv_in1k @ main' in out and 'ImageNet-1k (shipped with imgzoo)' in out
 
 
 def test_download_to_folder_verify_and_predict_offline(hub, tiny_folder, tmp_path):
@@ -127,6 +127,18 @@ def test_download_to_folder_verify_and_predict_offline(hub, tiny_folder, tmp_pat
     assert [p['label'] for p in predictions] == [LABELS[i] for i in expected]
     for p in predictions:
         assert p['probability'] == pytest.approx(float(probs[p['index']]), abs=1e-5)
+
+
+def test_sharded_repo_downloads_to_a_folder_that_loads(hub, tiny_folder, tmp_path, capsys):
+    model = imgzoo.create_model(f'local:{tiny_folder}', pretrained=True)
+    hub.add_folder('org/sharded', imgzoo.save_pretrained(model, tmp_path / 'src', max_shard_size='20MB'))
+    assert main(['download', 'hf-hub:org/sharded', '--to', str(tmp_path / 'out')]) == 0
+    listed = set(read_manifest(tmp_path / 'out'))
+    assert 'model.safetensors.index.json' in listed and len(listed) == 5
+    loaded = imgzoo.create_model(f'local:{tmp_path / "out"}', pretrained=True)
+    assert all(torch.equal(a, b) for a, b in zip(loaded.state_dict().values(), model.state_dict().values()))
+    assert main(['info', f'local:{tmp_path / "out"}']) == 0
+    assert 'model-00003-of-00003.safetensors' in capsys.readouterr().out
 
 
 def test_verify_detects_a_flipped_byte(tiny_folder, tmp_path):

@@ -14,7 +14,8 @@ CFG = {
 
 
 def _timm(pretrained_cfg, args=None, use_test_size=False):
-    resolved = timm.data.resolve_data_config(args=args or {}, pretrained_cfg=pretrained_cfg, use_test_size=use_test_size)
+    resolved = timm.data.resolve_data_config(args=args or {}, pretrained_cfg=pretrained_cfg,
+                                             use_test_size=use_test_size)
     return {k: tuple(v) if isinstance(v, (list, tuple)) else v for k, v in resolved.items()}
 
 
