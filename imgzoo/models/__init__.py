@@ -6,4 +6,6 @@ architectures visible to `create_model` and `list_models`.
 
 FAMILIES: tuple = (
     'resnet',
+    'efficientnet',
+    'mobilenetv3',
 )

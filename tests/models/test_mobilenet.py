@@ -1,0 +1,98 @@
+"""MobileNetV2 and MobileNetV3: parity with timm in both directions, the efficient head's API, adaptation."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+import imgzoo
+from parity import (
+    ATOL, check_imgzoo_to_timm, check_timm_to_imgzoo, max_diff, save_timm_folder, seeded_input, timm_model,
+)
+
+ARCHS = ['mobilenetv2_100', 'mobilenetv2_140', 'mobilenetv3_large_100', 'mobilenetv3_small_100',
+         'tf_mobilenetv3_large_100']
+SAME_PADDING = ['tf_mobilenetv3_large_100']
+
+
+def test_registered_archs_include_the_family():
+    assert set(imgzoo.list_models('mobilenetv*')) | set(imgzoo.list_models('tf_mobilenetv3*')) >= set(ARCHS)
+
+
+@pytest.mark.parametrize('arch', ARCHS)
+def test_timm_folder_loads_with_same_logits(arch, tmp_path):
+    reference, ours = check_timm_to_imgzoo(arch, tmp_path)
+    assert list(reference.state_dict()) == list(ours.state_dict())
+    if arch in SAME_PADDING:
+        x = seeded_input((1, 3, 225, 225))
+        with torch.no_grad():
+            assert max_diff(reference(x), ours(x)) <= ATOL
+
+
+@pytest.mark.parametrize('arch', ARCHS)
+def test_imgzoo_folder_loads_in_timm_with_same_logits(arch, tmp_path):
+    check_imgzoo_to_timm(arch, tmp_path)
+
+
+@pytest.mark.parametrize('arch', ['mobilenetv2_100', 'mobilenetv3_large_100'])
+def test_num_classes_adaptation_matches_timm_pre_logits(arch, tmp_path):
+    import timm
+
+    folder = save_timm_folder(timm_model(arch), tmp_path / arch)
+    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, num_classes=5).eval()
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, num_classes=5).eval()
+    x = seeded_input((2, 3, 64, 64))
+    with torch.no_grad():
+        feats = ours.forward_head(ours.forward_features(x), pre_logits=True)
+        assert max_diff(reference.forward_head(reference.forward_features(x), pre_logits=True), feats) <= ATOL
+        assert ours(x).shape == (2, 5)
+    assert not ours.classifier.weight.is_meta and ours.classifier.weight.abs().sum() > 0
+
+
+def test_in_chans_adaptation_matches_timm_logits(tmp_path):
+    import timm
+
+    folder = save_timm_folder(timm_model('mobilenetv3_small_100'), tmp_path / 'small')
+    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, in_chans=1).eval()
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, in_chans=1).eval()
+    x = seeded_input((2, 1, 64, 64))
+    with torch.no_grad():
+        assert max_diff(reference(x), ours(x)) <= ATOL
+
+
+def test_efficient_head_widths_and_features_api():
+    model = imgzoo.create_model('mobilenetv3_large_100').eval()
+    x = seeded_input((1, 3, 64, 64))
+    assert model.num_features == 960 and model.head_hidden_size == 1280
+    features = model.forward_features(x)
+    assert features.shape == (1, 960, 2, 2)
+    assert model.forward_head(features, pre_logits=True).shape == (1, 1280)
+    assert model(x).shape == (1, 1000)
+    model.reset_classifier(0)
+    assert model(x).shape == (1, 1280)
+    model.reset_classifier(4, global_pool='max')
+    assert model(x).shape == (1, 4) and model.get_classifier().in_features == 1280
+
+
+def test_efficient_head_refuses_a_pooling_of_another_width():
+    model = imgzoo.create_model('mobilenetv3_small_100')
+    with pytest.raises(imgzoo.InvalidModelArgsError, match='catavgmax'):
+        model.reset_classifier(10, global_pool='catavgmax')
+    wide = imgzoo.create_model('mobilenetv3_small_100', global_pool='catavgmax').eval()
+    assert wide.conv_head.in_channels == 2 * wide.num_features
+    assert wide(seeded_input((1, 3, 64, 64))).shape == (1, 1000)
+
+
+def test_mobilenetv2_head_and_features_api():
+    model = imgzoo.create_model('mobilenetv2_140', num_classes=0).eval()
+    x = seeded_input((1, 3, 64, 64))
+    assert model.num_features == 1792
+    assert model.forward_features(x).shape == (1, 1792, 2, 2)
+    assert model(x).shape == (1, 1792)
+
+
+def test_drop_rates_are_accepted_and_train():
+    model = imgzoo.create_model('mobilenetv3_large_100', drop_rate=0.2, drop_path_rate=0.1)
+    assert model.drop_rate == 0.2
+    model.train()
+    model(seeded_input((2, 3, 32, 32))).sum().backward()
+    assert model.conv_stem.weight.grad is not None
