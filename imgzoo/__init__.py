@@ -5,6 +5,7 @@ from .errors import (
     NoPretrainedWeightsError, OfflineCacheMissError, StateDictMismatchError, UnknownModelError,
     UnknownPretrainedTagError, UnsafeCheckpointError, WeightsNotFoundError,
 )
+from .convert import convert_checkpoint, convert_state_dict, list_conversions
 from .data import create_transform, get_label_names, imagenet_class_names, resolve_data_config, resolve_label_names
 from .factory import create_model, load_checkpoint
 from .names import ModelSource, parse_model_name
@@ -22,4 +23,5 @@ __all__ = [
     'WeightsNotFoundError', 'create_model', 'get_pretrained_cfg', 'is_model', 'list_models', 'list_pretrained',
     'load_checkpoint', 'parse_model_name', 'register_model', 'save_pretrained',
     'create_transform', 'get_label_names', 'imagenet_class_names', 'resolve_data_config', 'resolve_label_names',
+    'convert_checkpoint', 'convert_state_dict', 'list_conversions',
 ]
