@@ -85,11 +85,10 @@ def _parse_model_args(pairs: Sequence[str]) -> Dict[str, Any]:
 
 def _meta_model(name: str, cache_dir: Optional[Path], **kwargs: Any) -> Any:
     """A model built on the meta device: its config and parameter shapes, without memory or weights."""
-    import torch
-
     from .factory import create_model
+    from .meta import meta_device
 
-    with torch.device('meta'):
+    with meta_device():
         return create_model(name, cache_dir=cache_dir, **kwargs)
 
 
@@ -481,10 +480,9 @@ def _save_native_checkpoint(checkpoint: Path, arch: str, folder: Path) -> None:
 
     The classifier size and input channels follow the checkpoint; preprocessing is the architecture's default.
     """
-    import torch
-
     from .factory import create_model
     from .load import load_into_model
+    from .meta import meta_device
     from .registry import get_pretrained_cfg
     from .save import save_pretrained
 
@@ -496,7 +494,7 @@ def _save_native_checkpoint(checkpoint: Path, arch: str, folder: Path) -> None:
     stem = state_dict.get(f'{first_conv}.weight')
     overlay = {'tag': None, 'license': None,
                'description': f'Converted by imgzoo from the checkpoint {checkpoint.name}.'}
-    with torch.device('meta'):
+    with meta_device():
         model = create_model(arch, num_classes=int(head.shape[0]) if head is not None else 0,
                              in_chans=int(stem.shape[1]) if stem is not None and stem.ndim == 4 else None,
                              pretrained_cfg_overlay=overlay)
