@@ -6,6 +6,7 @@ architectures visible to `create_model` and `list_models`.
 
 FAMILIES: tuple = (
     'resnet',
+    'convnext',
     'efficientnet',
     'mobilenetv3',
 )

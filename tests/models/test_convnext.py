@@ -1,0 +1,160 @@
+"""ConvNeXt and ConvNeXt-V2: state-dict and output parity with timm in both directions, and adaptation."""
+from __future__ import annotations
+
+import pytest
+import torch
+from safetensors.torch import load_file, save_file
+
+import imgzoo
+from imgzoo.registry import get_model_entrypoint
+from parity import check_imgzoo_to_timm, check_timm_to_imgzoo, max_diff, save_timm_folder, seeded_input, timm_model
+
+ARCHS = [
+    'convnext_atto', 'convnext_nano', 'convnext_tiny', 'convnext_small', 'convnext_base', 'convnext_large',
+    'convnextv2_atto', 'convnextv2_tiny', 'convnextv2_base',
+]
+
+
+@pytest.fixture(autouse=True, scope='module')
+def one_thread():
+    """One intra-op thread: on a shared machine, more threads than free cores stall every op."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+def test_registered_archs_are_exactly_the_family():
+    assert imgzoo.list_models('convnext*') == sorted(ARCHS)
+
+
+@pytest.mark.parametrize('arch', ARCHS)
+def test_timm_folder_loads_with_same_logits(arch, tmp_path):
+    reference, ours = check_timm_to_imgzoo(arch, tmp_path)
+    assert list(reference.state_dict()) == list(ours.state_dict())
+
+
+@pytest.mark.parametrize('arch', ARCHS)
+def test_imgzoo_folder_loads_in_timm_with_same_logits(arch, tmp_path):
+    check_imgzoo_to_timm(arch, tmp_path)
+
+
+@pytest.mark.parametrize('arch', ARCHS)
+def test_builds_on_meta_device(arch):
+    with torch.device('meta'):
+        model = get_model_entrypoint(arch)()
+    assert all(p.is_meta for p in model.parameters())
+
+
+@pytest.mark.parametrize('model_args', [{'head_norm_first': True}, {'head_hidden_size': 48}, {'kernel_sizes': 5}])
+def test_head_and_kernel_options_match_timm(model_args, tmp_path):
+    reference, ours = check_timm_to_imgzoo('convnext_atto', tmp_path, model_args=model_args)
+    assert list(reference.state_dict()) == list(ours.state_dict())
+
+
+def test_num_classes_adaptation_matches_timm_pre_logits(tmp_path):
+    import timm
+
+    folder = save_timm_folder(timm_model('convnext_atto'), tmp_path / 'convnext_atto')
+    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, num_classes=10).eval()
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, num_classes=10).eval()
+    x = seeded_input((2, 3, 64, 64))
+    with torch.no_grad():
+        feats = ours.forward_head(ours.forward_features(x), pre_logits=True)
+        assert max_diff(reference.forward_head(reference.forward_features(x), pre_logits=True), feats) <= 1e-4
+        assert ours(x).shape == (2, 10)
+    assert ours.get_classifier() is ours.head.fc
+    assert ours.head.fc.weight.shape == (10, ours.num_features)
+    assert not ours.head.fc.weight.is_meta and ours.head.fc.weight.abs().sum() > 0
+    assert torch.equal(ours.head.norm.weight, reference.head.norm.weight)
+
+
+@pytest.mark.parametrize('arch', ['convnext_atto', 'convnextv2_atto'])
+def test_in_chans_adaptation_matches_timm_logits(arch, tmp_path):
+    import timm
+
+    folder = save_timm_folder(timm_model(arch), tmp_path / arch)
+    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, in_chans=1).eval()
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, in_chans=1).eval()
+    x = seeded_input((2, 1, 64, 64))
+    with torch.no_grad():
+        assert max_diff(reference(x), ours(x)) <= 1e-4
+    assert ours.pretrained_cfg['input_size'][0] == 1
+
+
+def test_fcmae_tag_without_head_norm_loads_as_timm_does(hub, tmp_path):
+    """FCMAE weights have no head norm and no classifier; timm loads them non-strictly (identity norm)."""
+    import timm
+
+    folder = save_timm_folder(timm_model('convnextv2_atto', num_classes=0), tmp_path / 'fcmae')
+    weights = folder / 'model.safetensors'
+    state_dict = load_file(weights)
+    assert 'head.norm.weight' in state_dict and 'head.fc.weight' not in state_dict
+    save_file({k: v for k, v in state_dict.items() if not k.startswith('head.norm.')}, weights)
+    hub.add_repo('timm/convnextv2_atto.fcmae', {'model.safetensors': weights.read_bytes()})
+
+    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, pretrained_strict=False).eval()
+    ours = imgzoo.create_model('convnextv2_atto.fcmae', pretrained=True).eval()
+    x = seeded_input((2, 3, 64, 64))
+    with torch.no_grad():
+        out = ours(x)
+        assert out.shape == (2, 320)
+        assert max_diff(reference(x), out) <= 1e-4
+    assert torch.equal(ours.head.norm.weight, torch.ones(320))
+
+
+def test_incomplete_checkpoint_with_classifier_is_still_refused(tmp_path):
+    folder = save_timm_folder(timm_model('convnext_atto'), tmp_path / 'broken')
+    weights = folder / 'model.safetensors'
+    save_file({k: v for k, v in load_file(weights).items() if not k.startswith('head.norm.')}, weights)
+    with pytest.raises(imgzoo.StateDictMismatchError, match='head.norm.weight'):
+        imgzoo.create_model(f'local:{folder}', pretrained=True)
+
+
+def test_global_pool_and_features_api():
+    model = imgzoo.create_model('convnext_atto', num_classes=0, global_pool='max').eval()
+    x = seeded_input((1, 3, 64, 64))
+    assert model(x).shape == (1, 320)
+    assert model.forward_features(x).shape == (1, 320, 2, 2)
+    model.reset_classifier(7)
+    assert model(x).shape == (1, 7)
+    assert model.forward_head(model.forward_features(x), pre_logits=True).shape == (1, 320)
+    model.reset_classifier(5, global_pool='')
+    assert model(x).shape == (1, 5, 2, 2)
+
+
+def test_reset_classifier_matches_timm_and_keeps_dtype(tmp_path):
+    import timm
+
+    folder = save_timm_folder(timm_model('convnext_atto', head_hidden_size=48), tmp_path / 'mlp_head',
+                              model_args={'head_hidden_size': 48})
+    reference = timm.create_model(f'local-dir:{folder}', pretrained=True).eval()
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True).eval()
+    reference.reset_classifier(0, global_pool='')
+    ours.reset_classifier(0, global_pool='')
+    x = seeded_input((2, 3, 64, 64))
+    with torch.no_grad():
+        out = ours(x)
+        assert out.shape == (2, 48, 2, 2)
+        assert max_diff(reference(x), out) <= 1e-4
+    ours.to(torch.float64).reset_classifier(3)
+    assert ours.head.fc.weight.dtype == torch.float64
+
+
+def test_pooling_that_widens_features_is_refused():
+    with pytest.raises(imgzoo.InvalidModelArgsError, match='catavgmax'):
+        imgzoo.create_model('convnext_atto', global_pool='catavgmax')
+
+
+def test_drop_path_schedule_matches_timm():
+    import timm
+
+    def rates(model):
+        return [float(getattr(b.drop_path, 'drop_prob', 0.0)) for s in model.stages for b in s.blocks]
+
+    ours = imgzoo.create_model('convnext_atto', drop_rate=0.2, drop_path_rate=0.1)
+    assert rates(ours) == pytest.approx(rates(timm.create_model('convnext_atto', drop_path_rate=0.1)), abs=1e-7)
+    assert ours.head.drop.p == 0.2
+    ours.train()
+    ours(seeded_input((2, 3, 32, 32))).sum().backward()
+    assert ours.stem[0].weight.grad is not None
