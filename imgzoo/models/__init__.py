@@ -7,6 +7,7 @@ architectures visible to `create_model` and `list_models`.
 FAMILIES: tuple = (
     'resnet',
     'convnext',
+    'regnet',
     'efficientnet',
     'mobilenetv3',
 )

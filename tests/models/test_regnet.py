@@ -1,0 +1,125 @@
+"""RegNetX / RegNetY: width generation, state-dict and output parity with timm in both directions, adaptation."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+import imgzoo
+from imgzoo.models.regnet import RegNet, RegNetCfg, generate_regnet
+from imgzoo.registry import get_model_entrypoint
+from parity import check_imgzoo_to_timm, check_timm_to_imgzoo, max_diff, save_timm_folder, seeded_input, timm_model
+
+ARCHS = ['regnetx_002', 'regnetx_032', 'regnety_008', 'regnety_032', 'regnety_040']
+
+
+@pytest.fixture(autouse=True, scope='module')
+def one_thread():
+    """One intra-op thread: on a shared machine, more threads than free cores stall every op."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+def test_registered_archs_are_exactly_the_family():
+    assert imgzoo.list_models('regnet*') == sorted(ARCHS)
+
+
+def test_block_widths_match_timm_for_every_timm_regnet_cfg():
+    from timm.models import regnet as timm_regnet
+
+    assert len(timm_regnet.model_cfgs) >= 30
+    for name, cfg in timm_regnet.model_cfgs.items():
+        expected, _, _ = timm_regnet.generate_regnet(cfg.wa, cfg.w0, cfg.wm, cfg.depth, cfg.group_size)
+        assert generate_regnet(cfg.wa, cfg.w0, cfg.wm, cfg.depth) == expected, name
+
+
+@pytest.mark.parametrize('arch', ARCHS)
+def test_timm_folder_loads_with_same_logits(arch, tmp_path):
+    reference, ours = check_timm_to_imgzoo(arch, tmp_path)
+    assert list(reference.state_dict()) == list(ours.state_dict())
+
+
+@pytest.mark.parametrize('arch', ARCHS)
+def test_imgzoo_folder_loads_in_timm_with_same_logits(arch, tmp_path):
+    check_imgzoo_to_timm(arch, tmp_path)
+
+
+@pytest.mark.parametrize('arch', ARCHS)
+def test_builds_on_meta_device(arch):
+    with torch.device('meta'):
+        model = get_model_entrypoint(arch)()
+    assert all(p.is_meta for p in model.parameters())
+
+
+@pytest.mark.parametrize('model_args', [
+    {'se_ratio': 0.25, 'downsample': 'avg'},
+    {'num_features': 256, 'linear_out': True, 'bottle_ratio': 0.5, 'group_min_ratio': 0.9},
+])
+def test_cfg_overrides_match_timm(model_args, tmp_path):
+    reference, ours = check_timm_to_imgzoo('regnetx_002', tmp_path, model_args=model_args)
+    assert list(reference.state_dict()) == list(ours.state_dict())
+
+
+def test_num_classes_adaptation_matches_timm_pre_logits(tmp_path):
+    import timm
+
+    folder = save_timm_folder(timm_model('regnety_008'), tmp_path / 'regnety_008')
+    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, num_classes=10).eval()
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, num_classes=10).eval()
+    x = seeded_input((2, 3, 64, 64))
+    with torch.no_grad():
+        feats = ours.forward_head(ours.forward_features(x), pre_logits=True)
+        assert max_diff(reference.forward_head(reference.forward_features(x), pre_logits=True), feats) <= 1e-4
+        assert ours(x).shape == (2, 10)
+    assert ours.get_classifier() is ours.head.fc
+    assert ours.head.fc.weight.shape == (10, ours.num_features)
+    assert not ours.head.fc.weight.is_meta and ours.head.fc.weight.abs().sum() > 0
+
+
+def test_in_chans_adaptation_matches_timm_logits(tmp_path):
+    import timm
+
+    folder = save_timm_folder(timm_model('regnetx_002'), tmp_path / 'regnetx_002')
+    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, in_chans=1).eval()
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, in_chans=1).eval()
+    x = seeded_input((2, 1, 64, 64))
+    with torch.no_grad():
+        assert max_diff(reference(x), ours(x)) <= 1e-4
+    assert ours.pretrained_cfg['input_size'][0] == 1
+
+
+def test_global_pool_and_features_api():
+    model = imgzoo.create_model('regnetx_002', num_classes=0, global_pool='catavgmax').eval()
+    x = seeded_input((1, 3, 64, 64))
+    assert model(x).shape == (1, 2 * 368)
+    assert model.forward_features(x).shape == (1, 368, 2, 2)
+    model.reset_classifier(7, global_pool='avg')
+    assert model(x).shape == (1, 7)
+    assert model.forward_head(model.forward_features(x), pre_logits=True).shape == (1, 368)
+    model.to(torch.float64).reset_classifier(3)
+    assert model.head.fc.weight.dtype == torch.float64
+
+
+def test_unknown_or_invalid_cfg_values_are_refused():
+    with pytest.raises(imgzoo.InvalidModelArgsError, match='se_rato'):
+        imgzoo.create_model('regnetx_002', se_rato=0.25)
+    with pytest.raises(imgzoo.InvalidModelArgsError, match='downsample'):
+        imgzoo.create_model('regnetx_002', downsample='maxpool')
+    with pytest.raises(imgzoo.InvalidModelArgsError, match='4'):
+        RegNet(RegNetCfg(w0=24, wa=36.44, wm=2.49, depth=3))
+
+
+def test_drop_path_schedule_matches_timm():
+    import timm
+
+    def rates(model):
+        blocks = [b for name in ('s1', 's2', 's3', 's4') for b in getattr(model, name).children()]
+        return [float(getattr(b.drop_path, 'drop_prob', 0.0)) for b in blocks]
+
+    ours = imgzoo.create_model('regnety_008', drop_rate=0.2, drop_path_rate=0.1)
+    assert rates(ours) == pytest.approx(rates(timm.create_model('regnety_008', drop_path_rate=0.1)), abs=1e-7)
+    assert ours.head.drop.p == 0.2
+    ours.train()
+    ours(seeded_input((2, 3, 32, 32))).sum().backward()
+    assert ours.stem.conv.weight.grad is not None
