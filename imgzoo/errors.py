@@ -95,6 +95,10 @@ class ConversionError(ImgzooError, ValueError):
     """A foreign checkpoint that a named conversion cannot map."""
 
 
+class InputSizeError(ImgzooError, ValueError):
+    """An input tensor whose shape or image size the model cannot take."""
+
+
 class ImageReadError(ImgzooError, OSError):
     """An image path that is missing or cannot be decoded, or a folder holding no images."""
 
