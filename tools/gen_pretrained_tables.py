@@ -29,7 +29,9 @@ DEFAULTS = PretrainedCfg()
 
 
 def _loadable(cfg) -> bool:
-    return bool(cfg.hf_hub_id and cfg.hf_hub_id.startswith('timm/') and not cfg.hf_hub_filename and not cfg.custom_load)
+    # custom_load describes the url/file source (e.g. original .npz); timm reads a hub repo without
+    # hf_hub_filename as a native state dict either way (timm/models/_builder.py, load_pretrained).
+    return bool(cfg.hf_hub_id and cfg.hf_hub_id.startswith('timm/') and not cfg.hf_hub_filename)
 
 
 def _entry(cfg, with_hub: bool) -> dict:
