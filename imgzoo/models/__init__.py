@@ -8,6 +8,8 @@ FAMILIES: tuple = (
     'resnet',
     'convnext',
     'regnet',
+    'vision_transformer',
+    'deit',
     'efficientnet',
     'mobilenetv3',
 )

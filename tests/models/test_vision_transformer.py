@@ -1,0 +1,296 @@
+"""Vision Transformer family (ViT, DeiT, DINOv2, CLIP and SigLIP towers): parity with timm in both
+directions, position-embedding resampling, dynamic input size, adaptation and the model API.
+
+Reduced models: to fit the CPU test budget every architecture is checked at img_size 64 (56 for
+patch 14, the largest multiple below 64) through `model_args`, which timm writes into config.json
+and imgzoo reads back. The tiny and small models keep their full depth. Base, large and huge
+models are checked at reduced depth (2 blocks for base, 1 for large and huge): a ViT has one block
+type, and every option that changes it (layer scale, QuickGELU, CLIP's pre-norm and eps, register
+tokens, the attention-pool head, the distillation token) is still exercised. The resampling
+checks use the real 224, 384 and 518 grids.
+"""
+from __future__ import annotations
+
+import pytest
+import torch
+
+import imgzoo
+from imgzoo.errors import InputSizeError, InvalidModelArgsError, StateDictMismatchError
+from imgzoo.layers.activations import QuickGELU
+from imgzoo.registry import get_model_entrypoint
+from parity import (
+    ATOL, check_imgzoo_to_timm, check_timm_to_imgzoo, max_diff, save_timm_folder, seeded_input, timm_model,
+)
+
+S16 = {'img_size': 64}
+S14 = {'img_size': 56}
+B16 = {'img_size': 64, 'depth': 2}
+B14 = {'img_size': 56, 'depth': 2}
+L16 = {'img_size': 64, 'depth': 1}
+L14 = {'img_size': 56, 'depth': 1}
+
+ARCH_CASES = {
+    'vit_tiny_patch16_224': S16,
+    'vit_small_patch16_224': S16,
+    'vit_small_patch32_224': S16,
+    'vit_base_patch16_224': B16,
+    'vit_base_patch32_224': B16,
+    'vit_base_patch16_384': B16,
+    'vit_large_patch16_224': L16,
+    'vit_huge_patch14_224': L14,
+    'deit_tiny_patch16_224': S16,
+    'deit_small_patch16_224': S16,
+    'deit_base_patch16_224': B16,
+    'deit_base_patch16_384': B16,
+    'deit_base_distilled_patch16_224': B16,
+    'vit_small_patch14_dinov2': S14,
+    'vit_base_patch14_dinov2': B14,
+    'vit_large_patch14_dinov2': L14,
+    'vit_small_patch14_reg4_dinov2': S14,
+    'vit_base_patch14_reg4_dinov2': B14,
+    'vit_base_patch16_clip_224': B16,
+    'vit_base_patch32_clip_224': B16,
+    'vit_large_patch14_clip_224': L14,
+    'vit_base_patch16_clip_quickgelu_224': B16,
+    'vit_base_patch32_clip_quickgelu_224': B16,
+    'vit_large_patch14_clip_quickgelu_224': L14,
+    'vit_base_patch16_siglip_224': B16,
+}
+ARCHS = list(ARCH_CASES)
+
+
+def _shape(model_args, batch=2, chans=3):
+    size = model_args['img_size']
+    return (batch, chans, size, size)
+
+
+def _logits(model, x):
+    with torch.no_grad():
+        return model.eval()(x)
+
+
+def _timm_load(folder, **kwargs):
+    import timm
+
+    return timm.create_model(f'local-dir:{folder}', pretrained=True, **kwargs).eval()
+
+
+def test_family_is_registered_with_timms_default_tags():
+    import timm
+
+    assert set(imgzoo.list_models('vit_*')) | set(imgzoo.list_models('deit_*')) >= set(ARCHS)
+    for arch in ARCHS:
+        assert imgzoo.get_pretrained_cfg(arch).tag == timm.get_pretrained_cfg(arch).tag, arch
+
+
+@pytest.mark.parametrize('arch', ARCHS)
+def test_timm_folder_loads_with_same_logits_and_saves_back(arch, tmp_path):
+    """timm save_for_hf -> imgzoo local: -> imgzoo save_pretrained -> timm local-dir:, same logits throughout."""
+    model_args = ARCH_CASES[arch]
+    reference, ours = check_timm_to_imgzoo(arch, tmp_path, _shape(model_args), model_args=model_args)
+    assert list(reference.state_dict()) == list(ours.state_dict())
+    folder = imgzoo.save_pretrained(ours, tmp_path / 'imgzoo')
+    x = seeded_input(_shape(model_args), seed=3)
+    assert max_diff(_logits(_timm_load(folder), x), _logits(ours, x)) <= ATOL
+
+
+@pytest.mark.parametrize('arch', [
+    'vit_tiny_patch16_224', 'deit_base_distilled_patch16_224', 'vit_small_patch14_reg4_dinov2',
+    'vit_base_patch16_clip_quickgelu_224', 'vit_base_patch16_siglip_224',
+])
+def test_imgzoo_built_model_loads_in_timm_with_same_logits(arch, tmp_path):
+    model_args = dict(ARCH_CASES[arch], depth=1)
+    check_imgzoo_to_timm(arch, tmp_path, _shape(model_args), model_args=model_args)
+
+
+def test_tag_input_sizes_match_the_default_model():
+    """Each tag's input size is the one its architecture builds by default (timm sets img_size from the tag)."""
+    sizes = {}
+    for full_name in imgzoo.list_pretrained('vit_*') + imgzoo.list_pretrained('deit_*'):
+        arch = full_name.partition('.')[0]
+        if arch in ARCH_CASES:
+            cfg = imgzoo.get_pretrained_cfg(full_name)
+            assert cfg.first_conv == 'patch_embed.proj', full_name
+            sizes.setdefault(arch, set()).add(tuple(cfg.input_size[1:]))
+    assert set(sizes) == set(ARCHS)
+    for arch, arch_sizes in sizes.items():
+        with torch.device('meta'):
+            model = get_model_entrypoint(arch)()
+        assert arch_sizes == {model.patch_embed.img_size}, arch
+
+
+def test_openai_clip_tags_follow_timm_activation_split():
+    quick = imgzoo.get_pretrained_cfg('vit_base_patch16_clip_quickgelu_224.openai')
+    gelu = imgzoo.get_pretrained_cfg('vit_base_patch16_clip_224.openai')
+    assert quick.hf_hub_id == gelu.hf_hub_id == 'timm/vit_base_patch16_clip_224.openai'
+    with torch.device('meta'):
+        quick_model = get_model_entrypoint('vit_base_patch16_clip_quickgelu_224')(depth=1)
+        gelu_model = get_model_entrypoint('vit_base_patch16_clip_224')(depth=1)
+    assert isinstance(quick_model.blocks[0].mlp.act, QuickGELU)
+    assert isinstance(gelu_model.blocks[0].mlp.act, torch.nn.GELU)
+
+
+@pytest.mark.parametrize('arch,depth', [('vit_tiny_patch16_224', 2), ('deit_base_distilled_patch16_224', 1)])
+def test_pos_embed_resampled_from_224_checkpoint_to_384_like_timm(arch, depth, tmp_path):
+    folder = save_timm_folder(timm_model(arch, depth=depth), tmp_path / arch, model_args={'depth': depth})
+    reference = _timm_load(folder, img_size=384)
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, img_size=384).eval()
+    assert ours.pos_embed.shape == reference.pos_embed.shape
+    assert max_diff(ours.pos_embed.detach(), reference.pos_embed.detach()) <= 1e-6
+    x = seeded_input((1, 3, 384, 384))
+    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
+
+
+@pytest.mark.parametrize('arch', ['vit_small_patch14_dinov2', 'vit_small_patch14_reg4_dinov2'])
+def test_dinov2_pos_embed_resampled_from_518_to_224_like_timm(arch, tmp_path):
+    folder = save_timm_folder(timm_model(arch, depth=1), tmp_path / arch, model_args={'depth': 1})
+    reference = _timm_load(folder, img_size=224)
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, img_size=224).eval()
+    assert ours.pos_embed.shape == reference.pos_embed.shape
+    assert max_diff(ours.pos_embed.detach(), reference.pos_embed.detach()) <= 1e-6
+    x = seeded_input((1, 3, 224, 224))
+    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
+
+
+@pytest.mark.parametrize('arch,model_args', [
+    ('vit_tiny_patch16_224', {'depth': 2}),
+    ('vit_tiny_patch16_224', {'depth': 1, 'reg_tokens': 2, 'no_embed_class': True}),
+    ('vit_base_patch16_siglip_224', {'depth': 1}),
+])
+def test_dynamic_img_size_on_160x256_matches_timm(arch, model_args, tmp_path):
+    model_args = dict(model_args, dynamic_img_size=True)
+    reference, ours = check_timm_to_imgzoo(arch, tmp_path, (1, 3, 160, 256), model_args=model_args)
+    x = seeded_input((1, 3, 96, 48), seed=5)
+    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
+    with pytest.raises(InputSizeError, match='multiples of the patch size'):
+        ours(seeded_input((1, 3, 150, 256)))
+
+
+def test_fixed_size_model_rejects_other_sizes_with_a_named_error():
+    model = imgzoo.create_model('vit_tiny_patch16_224', depth=1, img_size=64)
+    with pytest.raises(InputSizeError, match='takes exactly 64x64.*dynamic_img_size=True'):
+        model(seeded_input((1, 3, 96, 96)))
+
+
+@pytest.mark.parametrize('model_args', [
+    {'global_pool': 'avg'},
+    {'global_pool': 'max', 'class_token': False},
+    {'global_pool': 'avgmax', 'reg_tokens': 2, 'no_embed_class': True},
+    {'global_pool': 'map'},
+    {'global_pool': '', 'num_classes': 0},
+    {'global_pool': 'avg', 'fc_norm': False, 'final_norm': True, 'pre_norm': True, 'init_values': 0.1},
+])
+def test_pooling_and_token_options_match_timm(model_args, tmp_path):
+    model_args = dict(model_args, depth=1, img_size=64)
+    reference, ours = check_timm_to_imgzoo('vit_tiny_patch16_224', tmp_path, (2, 3, 64, 64), model_args=model_args)
+    x = seeded_input((2, 3, 64, 64))
+    with torch.no_grad():
+        feats = ours.forward_features(x)
+        assert max_diff(reference.forward_features(x), feats) <= ATOL
+        assert max_diff(reference.forward_head(feats, pre_logits=True), ours.forward_head(feats, pre_logits=True)) <= ATOL
+
+
+def test_num_classes_adaptation_matches_timm_pre_logits(tmp_path):
+    folder = save_timm_folder(timm_model('vit_tiny_patch16_224', **S16), tmp_path / 'vit', model_args=S16)
+    reference = _timm_load(folder, num_classes=10)
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, num_classes=10).eval()
+    x = seeded_input(_shape(S16))
+    with torch.no_grad():
+        assert max_diff(reference.forward_head(reference.forward_features(x), pre_logits=True),
+                        ours.forward_head(ours.forward_features(x), pre_logits=True)) <= ATOL
+        assert ours(x).shape == (2, 10)
+    assert ours.head.weight.shape == (10, 192) and not ours.head.weight.is_meta
+    head = ours.head.weight.detach(), ours.head.bias.detach()
+    assert 0.01 < float(head[0].std()) < 0.03 and float(head[1].abs().max()) == 0.0
+
+
+def test_distilled_heads_adapt_and_average(tmp_path):
+    model_args = {'depth': 1, 'img_size': 64}
+    arch = 'deit_base_distilled_patch16_224'
+    folder = save_timm_folder(timm_model(arch, **model_args), tmp_path / 'deit', model_args=model_args)
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, num_classes=7).eval()
+    assert ours.head.weight.shape == ours.head_dist.weight.shape == (7, 768)
+    x = seeded_input((2, 3, 64, 64))
+    with torch.no_grad():
+        feats = ours.forward_features(x)
+        both = (ours.head(feats[:, 0]) + ours.head_dist(feats[:, 1])) / 2
+        assert max_diff(ours(x), both) <= 1e-6
+        assert ours.forward_head(feats, pre_logits=True).shape == (2, 768)
+    ours.train().set_distilled_training(True)
+    logits, dist_logits = ours(x)
+    assert logits.shape == dist_logits.shape == (2, 7)
+    with pytest.raises(InvalidModelArgsError, match="global_pool='token'"):
+        imgzoo.create_model(arch, depth=1, img_size=64, global_pool='avg')
+
+
+@pytest.mark.parametrize('in_chans', [1, 5])
+def test_in_chans_adaptation_matches_timm_logits(in_chans, tmp_path):
+    model_args = {'depth': 1, 'img_size': 64}
+    folder = save_timm_folder(timm_model('vit_tiny_patch16_224', **model_args), tmp_path / 'vit', model_args=model_args)
+    reference = _timm_load(folder, in_chans=in_chans)
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, in_chans=in_chans)
+    x = seeded_input((2, in_chans, 64, 64))
+    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
+    assert ours.pretrained_cfg['input_size'][0] == in_chans
+
+
+def test_patch_size_change_resamples_the_patch_kernel_like_timm(tmp_path):
+    model_args = {'depth': 1, 'img_size': 64}
+    folder = save_timm_folder(timm_model('vit_tiny_patch16_224', **model_args), tmp_path / 'vit', model_args=model_args)
+    reference = _timm_load(folder, patch_size=8)
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, patch_size=8)
+    assert ours.patch_embed.proj.weight.shape == (192, 3, 8, 8)
+    assert max_diff(ours.patch_embed.proj.weight.detach(), reference.patch_embed.proj.weight.detach()) <= 1e-5
+    x = seeded_input((2, 3, 64, 64))
+    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
+
+
+def test_siglip_without_attention_pool_drops_its_weights_like_timm(tmp_path):
+    model_args = {'depth': 1, 'img_size': 64}
+    folder = save_timm_folder(timm_model('vit_base_patch16_siglip_224', **model_args), tmp_path / 'siglip',
+                              model_args=model_args)
+    reference = _timm_load(folder, global_pool='avg', fc_norm=False)
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, global_pool='avg', fc_norm=False)
+    assert ours.attn_pool is None
+    x = seeded_input((2, 3, 64, 64))
+    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
+
+
+def test_unsquare_pos_embed_checkpoint_is_a_named_error(tmp_path):
+    model_args = {'depth': 1, 'img_size': (32, 64)}
+    folder = save_timm_folder(timm_model('vit_tiny_patch16_224', **model_args), tmp_path / 'vit', model_args=model_args)
+    with pytest.raises(StateDictMismatchError, match='pos_embed'):
+        imgzoo.create_model(f'local:{folder}', pretrained=True, img_size=64)
+
+
+def test_embeddings_api_and_reset_classifier():
+    model = imgzoo.create_model('vit_tiny_patch16_224', depth=1, img_size=64, num_classes=0).eval()
+    x = seeded_input((2, 3, 64, 64))
+    assert model(x).shape == (2, 192)
+    assert model.forward_features(x).shape == (2, 17, 192)
+    model.reset_classifier(5, global_pool='avg')
+    assert model(x).shape == (2, 5) and model.global_pool == 'avg'
+    assert model.forward_head(model.forward_features(x), pre_logits=True).shape == (2, 192)
+    with pytest.raises(InvalidModelArgsError, match='cannot add attention pooling'):
+        model.reset_classifier(5, global_pool='map')
+    with pytest.raises(InvalidModelArgsError, match='needs the class token'):
+        imgzoo.create_model('vit_tiny_patch16_224', depth=1, class_token=False)
+
+
+def test_random_init_follows_timms_scheme():
+    model = imgzoo.create_model('vit_small_patch14_reg4_dinov2', depth=1, img_size=56, num_classes=10)
+    params = {name: p.detach() for name, p in model.named_parameters()}
+    assert abs(float(params['blocks.0.attn.qkv.weight'].std()) - 0.02) < 0.002
+    assert float(params['blocks.0.attn.qkv.bias'].abs().max()) == 0.0
+    assert abs(float(params['pos_embed'].std()) - 0.02) < 0.003
+    assert float(params['cls_token'].abs().max()) < 1e-4 and float(params['reg_token'].abs().max()) < 1e-4
+    assert torch.all(params['blocks.0.ls1.gamma'] == 1e-5)
+    assert float(params['head.weight'].std()) > 0.01
+
+
+def test_drop_rates_train_and_backpropagate():
+    model = imgzoo.create_model('vit_tiny_patch16_224', depth=2, img_size=32, drop_rate=0.1, drop_path_rate=0.2,
+                                attn_drop_rate=0.1, proj_drop_rate=0.1, pos_drop_rate=0.1).train()
+    assert isinstance(model.blocks[0].drop_path1, torch.nn.Identity) and model.blocks[1].drop_path1.drop_prob == 0.2
+    model(seeded_input((2, 3, 32, 32))).sum().backward()
+    assert model.patch_embed.proj.weight.grad is not None and model.pos_embed.grad is not None
