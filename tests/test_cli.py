@@ -232,6 +232,13 @@ def test_debug_shows_the_traceback():
         main(['info', 'not_an_arch', '--debug'])
 
 
+def test_import_imgzoo_does_not_load_the_cli_or_image_stacks():
+    probe = ("import sys, imgzoo; imgzoo.resolve_data_config, imgzoo.create_transform; print(sorted(m for m in "
+             "('imgzoo.cli', 'typer', 'rich', 'PIL.Image', 'torchvision', 'huggingface_hub') if m in sys.modules))")
+    result = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == '[]', result.stdout + result.stderr
+
+
 def test_console_script_is_installed():
     script = Path(sys.executable).parent / 'imgzoo'
     result = subprocess.run([str(script), '--version'], capture_output=True, text=True, timeout=120)
