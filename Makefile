@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) examples/local_folder.py
+	$(PY) -m imgzoo demo
 
 test: $(STAMP)
 	$(PY) -m pytest -q
