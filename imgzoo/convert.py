@@ -22,6 +22,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 import torch
 
 from .errors import ConversionError, FolderExistsError, WeightsNotFoundError
+from .meta import meta_device
 
 StateDict = Dict[str, torch.Tensor]
 ConversionFn = Callable[[Mapping[str, torch.Tensor], str], StateDict]
@@ -94,7 +95,7 @@ def convert_checkpoint(
         'description': f"Converted by imgzoo from the '{layout}' checkpoint {path.name}.",
     }
     # Built on the meta device: the converted tensors become the parameters, nothing is initialised twice.
-    with torch.device('meta'):
+    with meta_device():
         model = create_model(architecture, num_classes=num_classes, in_chans=in_chans,
                              pretrained_cfg_overlay=overlay)
     load_into_model(model, converted, architecture=architecture, source=f"{path} (converted from '{layout}')")
@@ -170,7 +171,7 @@ def _target_blocks(architecture: str) -> Tuple[List[Tuple[str, bool]], List[str]
     """(name, has expansion conv) for each block of the architecture, in order, and all its state-dict keys."""
     from .registry import get_model_entrypoint
 
-    with torch.device('meta'):
+    with meta_device():
         model = get_model_entrypoint(architecture)()
     blocks: List[Tuple[str, bool]] = []
     for s, stage in enumerate(model.blocks):

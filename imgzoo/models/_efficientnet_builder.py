@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Callable, List, Optional, Sequence, Tuple
 
+import torch
 from torch import nn
 
 from ..layers.blocks import ConvBnAct, DepthwiseSeparableConv, EdgeResidual, InvertedResidual, SqueezeExcite
@@ -202,7 +203,9 @@ def init_weights_goog(module: nn.Module) -> None:
     for m in module.modules():
         if isinstance(m, nn.Conv2d):
             fan_out = m.kernel_size[0] * m.kernel_size[1] * m.out_channels // m.groups
-            nn.init.normal_(m.weight, 0, math.sqrt(2.0 / fan_out))
+            with torch.no_grad():
+                # The tensor method rather than nn.init.normal_, which imgzoo.meta.meta_device cannot skip.
+                m.weight.normal_(0, math.sqrt(2.0 / fan_out))
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
         elif isinstance(m, nn.BatchNorm2d):
