@@ -1,7 +1,7 @@
 """imgzoo: PyTorch image models that load from a built-in tag, a hub repository or a folder."""
 from .errors import (
     ConfigNotFoundError, ConversionError, CorruptWeightsError, FolderExistsError, HubError, HubFileNotFoundError,
-    ImgzooError, InvalidConfigError, InvalidModelArgsError, InvalidModelNameError, ModelFolderNotFoundError,
+    ImageReadError, ImgzooError, InputSizeError, InvalidConfigError, InvalidManifestError, ManifestNotFoundError, InvalidModelArgsError, InvalidModelNameError, ModelFolderNotFoundError,
     NoPretrainedWeightsError, OfflineCacheMissError, StateDictMismatchError, UnknownModelError,
     UnknownPretrainedTagError, UnsafeCheckpointError, WeightsNotFoundError,
 )
@@ -24,4 +24,5 @@ __all__ = [
     'load_checkpoint', 'parse_model_name', 'register_model', 'save_pretrained',
     'create_transform', 'get_label_names', 'imagenet_class_names', 'resolve_data_config', 'resolve_label_names',
     'convert_checkpoint', 'convert_state_dict', 'list_conversions',
+    'ImageReadError', 'InputSizeError', 'InvalidManifestError', 'ManifestNotFoundError',
 ]

@@ -127,6 +127,12 @@ def _attach_cfg(model: nn.Module, cfg: PretrainedCfg, architecture: str, build_a
     in_chans = build_args['in_chans']
     if in_chans != cfg.input_size[0]:
         cfg.input_size = (in_chans, *cfg.input_size[1:])
+    img_size = build_args.get('img_size')
+    if img_size is not None:
+        height, width = (img_size, img_size) if isinstance(img_size, int) else tuple(img_size)
+        if (height, width) != tuple(cfg.input_size[1:]):
+            cfg.input_size = (in_chans, height, width)
+            cfg.test_input_size = cfg.pool_size = cfg.test_pool_size = None
     model.pretrained_cfg = cfg.to_dict()  # type: ignore[assignment]
     model.default_cfg = model.pretrained_cfg  # type: ignore[assignment]
     model.model_args = {  # type: ignore[assignment]

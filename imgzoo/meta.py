@@ -17,15 +17,19 @@ _VALUE_ONLY_INPLACE_OPS = frozenset({
     'normal_', 'uniform_', 'exponential_', 'bernoulli_', 'random_', 'log_normal_', 'cauchy_', 'geometric_',
     'erfinv_', 'fill_', 'zero_', 'copy_', 'mul_', 'add_', 'sub_', 'div_', 'clamp_', 'clamp_min_', 'clamp_max_',
     'sqrt_', 'neg_', 'abs_', 'exp_', 'log_',
+    'constant_', 'ones_', 'zeros_', 'trunc_normal_', 'kaiming_normal_', 'kaiming_uniform_', 'xavier_normal_',
+    'xavier_uniform_', 'orthogonal_', 'eye_', 'dirac_', 'sparse_',
 })
 
 
 class _SkipInitOnMeta(TorchFunctionMode):
     def __torch_function__(self, func: Any, types: Any, args: tuple = (), kwargs: Any = None) -> Any:
-        if (getattr(func, '__name__', '') in _VALUE_ONLY_INPLACE_OPS and args
-                and isinstance(args[0], torch.Tensor) and args[0].is_meta):
-            return args[0]
-        return func(*args, **(kwargs or {}))
+        kwargs = kwargs or {}
+        if getattr(func, '__name__', '') in _VALUE_ONLY_INPLACE_OPS:
+            target = args[0] if args else kwargs.get('tensor', kwargs.get('self'))
+            if isinstance(target, torch.Tensor) and target.is_meta:
+                return target
+        return func(*args, **kwargs)
 
 
 @contextmanager

