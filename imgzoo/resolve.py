@@ -90,6 +90,8 @@ def locate_weights(
         location = local.find_weights(source.path)
     elif cfg.hf_hub_id:
         revision = cfg.hf_hub_revision if source.kind == 'hub' else None
+        if source.kind == 'hub' and cfg.hf_hub_id == source.repo_id and cfg.hf_hub_commit:
+            revision = cfg.hf_hub_commit  # the commit config.json came from: weights match it, no second check
         location = hub.fetch_weights(
             cfg.hf_hub_id, revision=revision, cache_dir=cache_dir, local_files_only=local_files_only,
             filename=cfg.hf_hub_filename,

@@ -1,16 +1,35 @@
 """A model repository on the hub, fetched with `huggingface_hub` into its standard cache.
 
 Environment variables are read at call time, so they work however late they are set:
-`HF_ENDPOINT` (hub address), `HF_HUB_CACHE` / `HF_HOME` (cache), `HF_HUB_OFFLINE` (no network).
+`HF_ENDPOINT` (hub address), `HF_HUB_CACHE` / `HF_HOME` (cache), `HF_HUB_OFFLINE` (no network),
+`HF_HUB_ETAG_TIMEOUT` (seconds to wait for the hub's answer about a file).
 The cache layout is huggingface_hub's own, shared with timm and transformers.
+
+Network use:
+- offline (`HF_HUB_OFFLINE=1` or `local_files_only=True`): no request at all; files the cache
+  lacks are an `OfflineCacheMissError` naming them and the `imgzoo download` command that fetches them;
+- a revision pinned to a 40-hex commit whose files are cached: no request;
+- a branch or tag whose file is cached: one HEAD request checks it is current. When the hub
+  cannot be reached (refused or dropped connection, timeout, server error), the cached copy is
+  used, one `HubUnreachableWarning` per fetch says so, and the fetch's other files come from
+  the cache without further requests;
+- files not cached: downloaded (huggingface_hub retries transient errors).
+Fetches that may touch the network hold a per-cache lock (`imgzoo.locking`), so processes
+sharing a cache download each file once and the waiting ones make no requests.
 """
 from __future__ import annotations
 
+import functools
 import os
+import re
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
-from ..errors import ConfigNotFoundError, HubError, HubFileNotFoundError, OfflineCacheMissError, WeightsNotFoundError
+from ..errors import ConfigNotFoundError, HubError, ImgzooError, HubFileNotFoundError, OfflineCacheMissError, WeightsNotFoundError
+from ..locking import fetch_lock
 from .common import (
     CONFIG_NAME, PICKLE_WEIGHTS_INDEX_NAME, PICKLE_WEIGHTS_NAME, SAFE_WEIGHTS_INDEX_NAME, SAFE_WEIGHTS_NAME,
     ModelConfig, WeightsLocation, read_config_file, read_index,
@@ -20,6 +39,11 @@ WEIGHTS_CANDIDATES: Tuple[str, ...] = (
     SAFE_WEIGHTS_NAME, SAFE_WEIGHTS_INDEX_NAME, PICKLE_WEIGHTS_NAME, PICKLE_WEIGHTS_INDEX_NAME,
 )
 _TRUE = {'1', 'ON', 'YES', 'TRUE'}
+_COMMIT = re.compile(r'[0-9a-f]{40}')
+
+
+class HubUnreachableWarning(UserWarning):
+    """The hub could not be reached, so a cached copy of a repository is used as it is."""
 
 
 def default_cache_dir() -> Path:
@@ -57,8 +81,69 @@ def commit_of(path: Path) -> Optional[str]:
     return None
 
 
+def is_commit_hash(revision: Optional[str]) -> bool:
+    """Whether a revision is a full 40-hex commit hash (immutable, so cached files need no check)."""
+    return bool(revision) and _COMMIT.fullmatch(revision) is not None  # type: ignore[arg-type]
+
+
 def _describe(repo_id: str, revision: Optional[str]) -> str:
     return f"hf-hub:{repo_id}" + (f"@{revision}" if revision else '')
+
+
+def _etag_timeout() -> float:
+    from huggingface_hub import constants
+
+    try:
+        return float(os.environ.get('HF_HUB_ETAG_TIMEOUT') or constants.HF_HUB_ETAG_TIMEOUT)
+    except ValueError:
+        return float(constants.HF_HUB_ETAG_TIMEOUT)
+
+
+@functools.lru_cache(maxsize=None)
+def _network_errors() -> Tuple[type, ...]:
+    """Transport-level exceptions of the HTTP client huggingface_hub uses (refused, dropped, timed out)."""
+    found: List[type] = []
+    for module, name in (('httpx2', 'TransportError'), ('httpx', 'TransportError'), ('requests', 'RequestException')):
+        try:
+            found.append(getattr(__import__(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
+@dataclass
+class _Fetch:
+    """One fetch of files from a repository revision: where, and whether the hub has proved unreachable."""
+
+    repo_id: str
+    revision: Optional[str]
+    cache: Path
+    local_files_only: bool
+    offline: bool
+    unreachable: Optional[str] = None
+    resolved_commit: Optional[str] = None
+
+    @property
+    def where(self) -> str:
+        return _describe(self.repo_id, self.revision)
+
+    def use_cache(self, reason: str, commit: Optional[str]) -> None:
+        """Remember the hub is unreachable and warn, once per fetch, that cached files are used."""
+        if self.unreachable is None:
+            at = f" (commit {commit})" if commit else ''
+            warnings.warn(
+                f"Could not reach the hub at {endpoint()} to check {self.where} ({reason}); using the copy "
+                f"cached in {self.cache}{at}. It may be out of date.",
+                HubUnreachableWarning, stacklevel=2,
+            )
+        self.unreachable = reason
+
+
+def _new_fetch(
+    repo_id: str, revision: Optional[str], cache_dir: Union[str, os.PathLike, None], local_files_only: bool,
+) -> _Fetch:
+    offline = local_files_only or is_offline()
+    return _Fetch(repo_id, revision, cache_dir_or_default(cache_dir), local_files_only, offline)
 
 
 def download(
@@ -66,44 +151,159 @@ def download(
     cache_dir: Union[str, os.PathLike, None] = None, local_files_only: bool = False,
 ) -> Path:
     """One file of a repository, from the cache or the hub; hub errors become imgzoo errors."""
+    return _download(_new_fetch(repo_id, revision, cache_dir, local_files_only), filename)
+
+
+def _download(fetch: _Fetch, filename: str, revision: Optional[str] = None) -> Path:
+    """One file, at `revision` (default: the fetch's revision), following the module's network rules."""
+    revision = revision or fetch.revision
+    with _hub_errors(fetch, filename, revision):
+        if fetch.unreachable is not None:
+            return _cached_or_raise(fetch, filename, revision)
+        if not fetch.offline and not is_commit_hash(revision):
+            state, cached = _cache_lookup(fetch, filename, revision)
+            if state != 'unknown':
+                fresh = _current_commit(fetch, filename, revision, _ref_commit(fetch, revision))
+                if fresh is None:
+                    return _cached_or_raise(fetch, filename, revision)
+                if cached is not None and fresh == commit_of(cached):
+                    return cached
+        return _hf_download(fetch, filename, revision, local_files_only=fetch.offline)
+
+
+def _hf_download(fetch: _Fetch, filename: str, revision: Optional[str], *, local_files_only: bool) -> Path:
     from huggingface_hub import hf_hub_download
+
+    return Path(hf_hub_download(
+        fetch.repo_id, filename, revision=revision, cache_dir=fetch.cache, local_files_only=local_files_only,
+        endpoint=os.environ.get('HF_ENDPOINT') or None, etag_timeout=_etag_timeout(),
+    ))
+
+
+def _cache_lookup(fetch: _Fetch, filename: str, revision: Optional[str]) -> Tuple[str, Optional[Path]]:
+    """('cached', path), ('absent', None) when the cache recorded that the hub lacks the file, or ('unknown', None)."""
+    from huggingface_hub import try_to_load_from_cache
+    from huggingface_hub.file_download import _CACHED_NO_EXIST
+
+    try:
+        found = try_to_load_from_cache(fetch.repo_id, filename, cache_dir=fetch.cache, revision=revision)
+    except ValueError:
+        return 'unknown', None
+    if found is _CACHED_NO_EXIST:
+        return 'absent', None
+    return ('cached', Path(found)) if isinstance(found, str) else ('unknown', None)
+
+
+def _ref_commit(fetch: _Fetch, revision: Optional[str]) -> Optional[str]:
+    """The commit the cache records for a branch or tag, if any."""
+    ref = fetch.cache / ('models--' + fetch.repo_id.replace('/', '--')) / 'refs' / (revision or 'main')
+    try:
+        text = ref.read_text(encoding='ascii').strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if is_commit_hash(text) else None
+
+
+def _cached_or_raise(fetch: _Fetch, filename: str, revision: Optional[str]) -> Path:
+    """A file of a fetch whose hub is unreachable: the cached copy, or an error naming the reason."""
+    state, cached = _cache_lookup(fetch, filename, revision)
+    if cached is not None:
+        return cached
+    if state == 'absent':
+        raise HubFileNotFoundError(f"{_describe(fetch.repo_id, revision)} has no file '{filename}' (as cached).")
+    raise HubError(
+        f"Could not fetch '{filename}' of {_describe(fetch.repo_id, revision)} from {endpoint()} "
+        f"({fetch.unreachable}) and the cache at {fetch.cache} has no copy. "
+        "Check the network connection or HF_ENDPOINT, then retry."
+    )
+
+
+def _current_commit(fetch: _Fetch, filename: str, revision: Optional[str], cached: Optional[str]) -> Optional[str]:
+    """The commit the hub serves the file from, or None (after warning) when the hub cannot be reached."""
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
     from huggingface_hub import errors as hf_errors
 
-    offline = local_files_only or is_offline()
-    cache = cache_dir_or_default(cache_dir)
-    where = _describe(repo_id, revision)
+    url = hf_hub_url(fetch.repo_id, filename, revision=revision, endpoint=os.environ.get('HF_ENDPOINT') or None)
     try:
-        return Path(hf_hub_download(
-            repo_id, filename, revision=revision, cache_dir=cache, local_files_only=offline,
-            endpoint=os.environ.get('HF_ENDPOINT') or None,
-        ))
+        meta = get_hf_file_metadata(url, timeout=_etag_timeout(), endpoint=os.environ.get('HF_ENDPOINT') or None)
+    except (hf_errors.RevisionNotFoundError, hf_errors.RemoteEntryNotFoundError):
+        raise
+    except hf_errors.HfHubHTTPError as e:
+        fetch.use_cache(_short(e), cached)
+        return None
+    except _network_errors() + (hf_errors.FileMetadataError,) as e:
+        fetch.use_cache(_short(e), cached)
+        return None
+    if not meta.commit_hash:
+        fetch.use_cache(f"{endpoint()} sent no commit header, so it is not a hub", cached)
+        return None
+    return meta.commit_hash
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:160]}" if text else type(error).__name__
+
+
+@contextmanager
+def _hub_errors(fetch: _Fetch, filename: str, revision: Optional[str]) -> Iterator[None]:
+    """Translate huggingface_hub and HTTP client exceptions into imgzoo's hub errors."""
+    from huggingface_hub import errors as hf_errors
+
+    where = _describe(fetch.repo_id, revision)
+    try:
+        yield
+    except ImgzooError:
+        raise
     except hf_errors.RevisionNotFoundError:
         raise HubFileNotFoundError(
-            f"Revision '{revision}' does not exist in {repo_id} on {endpoint()}. "
+            f"Revision '{revision}' does not exist in {fetch.repo_id} on {endpoint()}. "
             "Check the branch, tag or commit after '@'."
         ) from None
     except hf_errors.RepositoryNotFoundError:
         raise HubFileNotFoundError(
-            f"Repository '{repo_id}' was not found on {endpoint()} (or it is private or gated). "
+            f"Repository '{fetch.repo_id}' was not found on {endpoint()} (or it is private or gated). "
             "Check the name; for a private repository log in with `hf auth login` or set HF_TOKEN."
         ) from None
     except hf_errors.RemoteEntryNotFoundError:
         raise HubFileNotFoundError(f"{where} has no file '{filename}'.") from None
     except hf_errors.LocalEntryNotFoundError as e:
-        if offline:
+        if fetch.offline:
+            how = 'local_files_only=True' if fetch.local_files_only else 'HF_HUB_OFFLINE=1'
             raise OfflineCacheMissError(
-                f"Working offline ({'local_files_only=True' if local_files_only else 'HF_HUB_OFFLINE=1'}) and the "
-                f"cache at {cache} does not hold '{filename}' of {where}. While online, run "
-                f"`imgzoo download {where}` (add --cache-dir {cache} if you use another cache), or unset HF_HUB_OFFLINE."
+                f"Working offline ({how}) and the cache at {fetch.cache} does not hold '{filename}' of {where}. "
+                f"While online, run `imgzoo download {where}` (add --cache-dir {fetch.cache} if you use another "
+                "cache), or unset HF_HUB_OFFLINE."
             ) from None
         raise HubError(
-            f"Could not fetch '{filename}' of {where} from {endpoint()} and the cache at {cache} has no copy: "
-            f"{e.__cause__ or e}. Check the network connection or HF_ENDPOINT, then retry."
+            f"Could not fetch '{filename}' of {where} from {endpoint()} and the cache at {fetch.cache} has no copy: "
+            f"{_short(e.__cause__ or e)}. Check the network connection or HF_ENDPOINT, then retry."
         ) from None
     except hf_errors.HfHubHTTPError as e:
-        raise HubError(f"The hub at {endpoint()} refused '{filename}' of {where}: {e}") from None
+        raise HubError(f"The hub at {endpoint()} refused '{filename}' of {where}: {_short(e)}") from None
+    except ValueError as e:
+        raise HubFileNotFoundError(f"'{filename}' of {where} is not a valid hub file name: {_short(e)}") from None
+    except _network_errors() as e:
+        raise HubError(
+            f"Lost the connection to {endpoint()} while fetching '{filename}' of {where} ({_short(e)}). "
+            "Check the network connection or HF_ENDPOINT, then retry; the cache is left consistent."
+        ) from None
     except OSError as e:
-        raise HubError(f"Could not fetch '{filename}' of {where} into {cache}: {e}") from None
+        raise HubError(f"Could not fetch '{filename}' of {where} into {fetch.cache}: {e}") from None
+
+
+@contextmanager
+def _coordinated(fetch: _Fetch) -> Iterator[_Fetch]:
+    """Run a fetch under the cache's fetch lock; a fetch that waited follows the commit its predecessor resolved."""
+    if fetch.offline:
+        yield fetch
+        return
+    with fetch_lock(fetch.cache, fetch.repo_id, fetch.revision) as lock:
+        if lock.followed_commit and not is_commit_hash(fetch.revision):
+            yield replace(fetch, revision=lock.followed_commit)
+        else:
+            yield fetch
+            lock.record(fetch.resolved_commit)
 
 
 def fetch_config(
@@ -111,15 +311,18 @@ def fetch_config(
     local_files_only: bool = False,
 ) -> Tuple[ModelConfig, Path]:
     """The parsed `config.json` of a repository and its cached path."""
-    try:
-        path = download(repo_id, CONFIG_NAME, revision=revision, cache_dir=cache_dir, local_files_only=local_files_only)
-    except HubFileNotFoundError as e:
-        if "has no file" not in str(e):
-            raise
-        raise ConfigNotFoundError(
-            f"{_describe(repo_id, revision)} has no config.json, so it is not a timm-format model repository. "
-            "imgzoo loads repositories written by timm's push_to_hf_hub or imgzoo.save_pretrained."
-        ) from None
+    fetch = _new_fetch(repo_id, revision, cache_dir, local_files_only)
+    with _coordinated(fetch) as active:
+        try:
+            path = _download(active, CONFIG_NAME)
+        except HubFileNotFoundError as e:
+            if "has no file" not in str(e):
+                raise
+            raise ConfigNotFoundError(
+                f"{_describe(repo_id, revision)} has no config.json, so it is not a timm-format model repository. "
+                "imgzoo loads repositories written by timm's push_to_hf_hub or imgzoo.save_pretrained."
+            ) from None
+        active.resolved_commit = commit_of(path)
     return read_config_file(path, origin=f"{CONFIG_NAME} of {_describe(repo_id, revision)}"), path
 
 
@@ -128,51 +331,43 @@ def fetch_weights(
     local_files_only: bool = False, filename: Optional[str] = None,
 ) -> WeightsLocation:
     """The weights of a repository: `filename` if given, else the first of WEIGHTS_CANDIDATES that exists."""
+    fetch = _new_fetch(repo_id, revision, cache_dir, local_files_only)
+    with _coordinated(fetch) as active:
+        location = _find_weights(active, filename)
+        active.resolved_commit = commit_of(location.files[0])
+    return location
+
+
+def _find_weights(fetch: _Fetch, filename: Optional[str]) -> WeightsLocation:
     candidates: Sequence[str] = (filename,) if filename else WEIGHTS_CANDIDATES
-    offline = local_files_only or is_offline()
     not_cached: List[str] = []
     for name in candidates:
-        if offline and not filename:
-            state = _cache_state(repo_id, name, revision, cache_dir)
-            if state == 'absent':
+        if not filename:
+            state, _ = _cache_lookup(fetch, name, fetch.revision)
+            if state == 'absent' and (fetch.offline or is_commit_hash(fetch.revision) or fetch.unreachable):
                 continue
-            if state == 'unknown':
+            if fetch.offline and state == 'unknown':
                 not_cached.append(name)
                 continue
         try:
-            path = download(repo_id, name, revision=revision, cache_dir=cache_dir, local_files_only=local_files_only)
+            path = _download(fetch, name)
         except HubFileNotFoundError as e:
             if "has no file" in str(e) and not filename:
                 continue
             raise
         fmt = 'safetensors' if 'safetensors' in name else 'pickle'
         if name.endswith('.index.json'):
-            shards = [
-                download(repo_id, shard, revision=revision, cache_dir=cache_dir, local_files_only=local_files_only)
-                for shard in read_index(path, f"{name} of {_describe(repo_id, revision)}")
-            ]
+            origin = f"{name} of {fetch.where}"
+            shards = [_download(fetch, shard, commit_of(path)) for shard in read_index(path, origin)]
             return WeightsLocation(shards, fmt, index_file=path)  # type: ignore[arg-type]
         return WeightsLocation([path], fmt)  # type: ignore[arg-type]
-    where = _describe(repo_id, revision)
     if not_cached:
-        cache = cache_dir_or_default(cache_dir)
         raise OfflineCacheMissError(
-            f"Working offline and the cache at {cache} holds no weights of {where} "
-            f"(looked for {', '.join(not_cached)}). While online, run `imgzoo download {where}`, "
+            f"Working offline and the cache at {fetch.cache} holds no weights of {fetch.where} "
+            f"(looked for {', '.join(not_cached)}). While online, run `imgzoo download {fetch.where}`, "
             "or unset HF_HUB_OFFLINE."
         )
     raise WeightsNotFoundError(
-        f"{where} has no weights file (looked for {', '.join(candidates)}). "
+        f"{fetch.where} has no weights file (looked for {', '.join(candidates)}). "
         "Use pretrained=False for a randomly initialised model."
     )
-
-
-def _cache_state(repo_id: str, filename: str, revision: Optional[str], cache_dir: Union[str, os.PathLike, None]) -> str:
-    """'cached', 'absent' (the cache recorded that the hub lacks it) or 'unknown'."""
-    from huggingface_hub import try_to_load_from_cache
-    from huggingface_hub.file_download import _CACHED_NO_EXIST
-
-    found = try_to_load_from_cache(repo_id, filename, cache_dir=cache_dir_or_default(cache_dir), revision=revision)
-    if found is _CACHED_NO_EXIST:
-        return 'absent'
-    return 'cached' if isinstance(found, str) else 'unknown'

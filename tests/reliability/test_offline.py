@@ -1,0 +1,208 @@
+"""Offline use, pinned revisions, and a hub that fails: every request is counted on the loopback hub."""
+from __future__ import annotations
+
+import time
+
+import pytest
+import torch
+
+import imgzoo
+from imgzoo import HubError, OfflineCacheMissError
+from imgzoo.sources import hub as hub_source
+from reliability_support import hub_warnings, recorded_warnings, same_weights
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture(autouse=True)
+def short_timeouts(monkeypatch):
+    """One second for the hub to answer about a file, so a slow hub is detected quickly."""
+    monkeypatch.setenv('HF_HUB_ETAG_TIMEOUT', '1')
+
+
+@pytest.fixture
+def no_backoff_sleep(monkeypatch):
+    """huggingface_hub's retries without their waits (1 + 2 + 4 + 8 + 8 s for requests, 1 s per resumed download)."""
+    from huggingface_hub import file_download
+    from huggingface_hub.utils import _http
+
+    class _Time:
+        def __getattr__(self, name):
+            return getattr(time, name)
+
+        @staticmethod
+        def sleep(seconds: float) -> None:
+            pass
+
+    monkeypatch.setattr(_http, 'time', _Time())
+    monkeypatch.setattr(file_download, 'time', _Time())
+
+
+def warm(repo, **kwargs):
+    return imgzoo.create_model(repo.name, pretrained=True, **kwargs)
+
+
+def test_offline_env_with_a_warm_cache_makes_no_requests(repo, tiny_weights, monkeypatch):
+    warm(repo)
+    served = len(repo.hub.requests)
+    monkeypatch.setenv('HF_HUB_OFFLINE', '1')
+    with recorded_warnings() as caught:
+        model = imgzoo.create_model(repo.name, pretrained=True)
+    assert len(repo.hub.requests) == served
+    assert same_weights(model, tiny_weights) and not caught
+    assert model.pretrained_cfg['hf_hub_commit'] == repo.commit
+
+
+def test_local_files_only_with_a_warm_cache_makes_no_requests(repo, tiny_weights, tmp_path):
+    cache = tmp_path / 'cache'
+    warm(repo, cache_dir=cache)
+    served = len(repo.hub.requests)
+    model = imgzoo.create_model(repo.name, pretrained=True, cache_dir=cache, local_files_only=True)
+    assert len(repo.hub.requests) == served and same_weights(model, tiny_weights)
+
+
+def test_offline_with_a_cold_cache_fails_fast_naming_repo_file_and_command(repo, monkeypatch, isolated_hf_env):
+    monkeypatch.setenv('HF_HUB_OFFLINE', '1')
+    start = time.monotonic()
+    with pytest.raises(OfflineCacheMissError) as info:
+        imgzoo.create_model(repo.name, pretrained=True)
+    assert time.monotonic() - start < 2
+    message = str(info.value)
+    assert "'config.json' of hf-hub:org/tiny-resnet" in message
+    assert '`imgzoo download hf-hub:org/tiny-resnet`' in message and str(isolated_hf_env / 'hub') in message
+    assert repo.hub.requests == []
+
+
+def test_local_files_only_with_config_but_no_weights_names_the_weights(repo):
+    imgzoo.create_model(repo.name)
+    served = len(repo.hub.requests)
+    with pytest.raises(OfflineCacheMissError) as info:
+        imgzoo.create_model(repo.name, pretrained=True, local_files_only=True)
+    message = str(info.value)
+    assert 'holds no weights of hf-hub:org/tiny-resnet' in message and 'model.safetensors' in message
+    assert 'imgzoo download hf-hub:org/tiny-resnet' in message
+    assert len(repo.hub.requests) == served
+
+
+def test_pinned_commit_with_a_warm_cache_makes_no_requests_online(repo, tiny_weights):
+    name = f'{repo.name}@{repo.commit}'
+    warm(repo)
+    imgzoo.create_model(name, pretrained=True)
+    served = len(repo.hub.requests)
+    model = imgzoo.create_model(name, pretrained=True)
+    assert len(repo.hub.requests) == served and same_weights(model, tiny_weights)
+    assert (model.pretrained_cfg['hf_hub_revision'], model.pretrained_cfg['hf_hub_commit']) == (repo.commit, repo.commit)
+
+
+def test_pinned_commit_of_a_pickle_only_repo_makes_no_requests(hub, tiny_folder, tiny_weights, tmp_path):
+    """The files the repository lacks (model.safetensors, the indexes) are remembered as absent, not asked again."""
+    torch.save(tiny_weights, tmp_path / 'w.bin')
+    commit = hub.add_repo('org/pickled', {'config.json': (tiny_folder / 'config.json').read_bytes(),
+                                          'pytorch_model.bin': (tmp_path / 'w.bin').read_bytes()})
+    imgzoo.create_model(f'hf-hub:org/pickled@{commit}', pretrained=True)
+    served = len(hub.requests)
+    model = imgzoo.create_model(f'hf-hub:org/pickled@{commit}', pretrained=True)
+    assert len(hub.requests) == served and same_weights(model, tiny_weights)
+
+
+def test_warm_cache_online_costs_one_request(repo, tiny_weights):
+    warm(repo)
+    repo.hub.requests.clear()
+    with recorded_warnings() as caught:
+        model = warm(repo)
+    assert repo.hub.requests == [('HEAD', f'/{repo.repo_id}/resolve/main/config.json')]
+    assert same_weights(model, tiny_weights) and not caught
+
+
+FAULTS = {
+    'http-500': dict(kind='error', status=500),
+    'http-503': dict(kind='error', status=503),
+    'dropped-connection': dict(kind='drop'),
+    'slow-response': dict(kind='slow', delay=4.0),
+}
+
+
+@pytest.mark.parametrize('fault', ['connection-refused', *FAULTS])
+def test_unreachable_hub_with_a_warm_cache_loads_with_one_warning(repo, tiny_weights, fault, monkeypatch):
+    warm(repo)
+    if fault == 'connection-refused':
+        monkeypatch.setenv('HF_ENDPOINT', 'http://127.0.0.1:9')
+    else:
+        repo.hub.add_fault('*', **FAULTS[fault])
+    start = time.monotonic()
+    with recorded_warnings() as caught:
+        model = warm(repo)
+    assert time.monotonic() - start < 3
+    assert same_weights(model, tiny_weights)
+    messages = hub_warnings(caught)
+    assert len(messages) == 1 and len(caught) == 1, [str(w.message) for w in caught]
+    assert 'hf-hub:org/tiny-resnet' in messages[0] and f'commit {repo.commit}' in messages[0]
+    assert model.pretrained_cfg['hf_hub_commit'] == repo.commit
+
+
+def test_unreachable_hub_with_a_cold_cache_says_what_is_wrong(repo, no_backoff_sleep):
+    repo.hub.add_fault('*', kind='error', status=503)
+    with pytest.raises(HubError) as info:
+        imgzoo.create_model(repo.name, pretrained=True)
+    message = str(info.value)
+    assert "'config.json' of hf-hub:org/tiny-resnet" in message and repo.hub.url in message
+    assert 'has no copy' in message and 'Check the network connection' in message
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_hub_lost_while_downloading_weights_leaves_the_cache_consistent(repo, no_backoff_sleep, isolated_hf_env):
+    repo.hub.add_fault('*/model.safetensors', kind='drop', methods=('GET',))
+    with pytest.raises(HubError) as info:
+        warm(repo)
+    assert 'model.safetensors' in str(info.value)
+    storage = isolated_hf_env / 'hub' / 'models--org--tiny-resnet'
+    assert not list(storage.rglob('*.incomplete'))
+    assert [p.name for p in (storage / 'snapshots' / repo.commit).iterdir()] == ['config.json']
+
+
+def test_transient_failures_on_a_cold_cache_are_retried(repo, tiny_weights, no_backoff_sleep):
+    repo.hub.add_fault('*/config.json', kind='error', status=500, times=1)
+    repo.hub.add_fault('*/model.safetensors', kind='drop', methods=('GET',), times=1)
+    with recorded_warnings() as caught:
+        model = warm(repo)
+    assert same_weights(model, tiny_weights) and not hub_warnings(caught)
+    assert repo.hub.count('*/model.safetensors', 'GET') == 2
+
+
+def test_moved_branch_is_fetched_and_config_and_weights_come_from_one_commit(repo, tiny_weights, monkeypatch):
+    """The branch moves between reading config.json and fetching the weights: the weights still come from
+    the commit the config came from."""
+    from safetensors.torch import save_file
+
+    warm(repo)
+    zeros = {k: torch.zeros_like(v) for k, v in tiny_weights.items()}
+    save_file(zeros, str(repo.folder.parent / 'zeros.safetensors'))
+    files = {p.name: p.read_bytes() for p in repo.folder.iterdir() if not p.name.startswith('.')}
+    files['model.safetensors'] = (repo.folder.parent / 'zeros.safetensors').read_bytes()
+    second = repo.hub.add_repo(repo.repo_id, files)
+    updated = warm(repo)
+    assert updated.pretrained_cfg['hf_hub_commit'] == second and same_weights(updated, zeros)
+
+    real_fetch_config = hub_source.fetch_config
+
+    def fetch_config_then_push(*args, **kwargs):
+        result = real_fetch_config(*args, **kwargs)
+        repo.hub.add_repo(repo.repo_id, {**files, 'model.safetensors': (repo.folder / 'model.safetensors').read_bytes()})
+        return result
+
+    monkeypatch.setattr(hub_source, 'fetch_config', fetch_config_then_push)
+    racing = imgzoo.create_model(repo.name, pretrained=True, cache_dir=repo.folder.parent / f'race-{second[:6]}')
+    assert racing.pretrained_cfg['hf_hub_commit'] == second and same_weights(racing, zeros)
+
+
+def test_builtin_tag_weights_with_unreachable_hub_use_the_cache_with_one_warning(hub, tiny_weights, tmp_path):
+    from safetensors.torch import save_file
+
+    weights = {k: v for k, v in tiny_weights.items() if not k.startswith('fc.')}
+    save_file(weights, str(tmp_path / 'w.safetensors'))
+    hub.add_repo('timm/resnet18.a1_in1k', {'model.safetensors': (tmp_path / 'w.safetensors').read_bytes()})
+    imgzoo.create_model('resnet18.a1_in1k', pretrained=True, num_classes=10)
+    hub.add_fault('*', kind='error', status=502)
+    with recorded_warnings() as caught:
+        model = imgzoo.create_model('resnet18.a1_in1k', pretrained=True, num_classes=10)
+    assert len(hub_warnings(caught)) == 1 and torch.equal(model.conv1.weight, weights['conv1.weight'])
