@@ -14,6 +14,9 @@ LOCAL_PREFIXES = ('local:', 'local-dir:', 'folder:')
 
 _ARCH_PATTERN = re.compile(r'^[A-Za-z0-9_]+(\.[A-Za-z0-9_\-]+)?$')
 _REPO_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.\-]*(/[A-Za-z0-9][A-Za-z0-9_.\-]*)?$')
+_REPO_NAME_MAX = 96
+# git's rules for ref names (check-ref-format): these can never name a branch, tag or commit
+_BAD_REVISION = re.compile(r'[\x00-\x20\x7f~^:?*\[\\]|\.\.|//|@\{')
 
 
 @dataclass(frozen=True)
@@ -68,12 +71,24 @@ def _parse_hub(name: str, rest: str) -> ModelSource:
         raise InvalidModelNameError(
             f"'{name}' does not name a hub repository. Use 'hf-hub:org/repo' or 'hf-hub:org/repo@revision'."
         )
+    if (repo_id.endswith('.git') or '--' in repo_id or any(part.endswith(('.', '-')) for part in repo_id.split('/'))
+            or len(repo_id.split('/')[-1]) > _REPO_NAME_MAX):
+        raise InvalidModelNameError(
+            f"'{name}' is not a valid hub repository id: names use letters, digits, '-', '_' and '.', at most "
+            f"{_REPO_NAME_MAX} characters, without '--' or '..', not ending in '-', '.' or '.git'."
+        )
+    if revision and (_BAD_REVISION.search(revision) or revision.startswith('/') or revision.endswith(('/', '.', '.lock'))):
+        raise InvalidModelNameError(
+            f"'{name}': {revision!r} is not a valid revision. After '@' give a branch, a tag or a commit hash."
+        )
     return ModelSource(kind='hub', name=name, repo_id=repo_id, revision=revision or None)
 
 
 def _parse_local(name: str, rest: str) -> ModelSource:
     if not rest.strip():
         raise InvalidModelNameError(f"'{name}' names no folder. Use 'local:/path/to/folder'.")
+    if '\x00' in rest:
+        raise InvalidModelNameError(f"{name!r} contains a NUL character, which no path can hold.")
     path = Path(os.path.expanduser(rest)).absolute()
     return ModelSource(kind='local', name=name, path=path)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Literal, Optional
@@ -14,6 +15,11 @@ SAFE_WEIGHTS_INDEX_NAME = 'model.safetensors.index.json'
 PICKLE_WEIGHTS_NAME = 'pytorch_model.bin'
 PICKLE_WEIGHTS_INDEX_NAME = 'pytorch_model.bin.index.json'
 PICKLE_SUFFIXES = ('.pth', '.pt', '.bin', '.ckpt')
+# Where weights come from is decided by the folder or repository being loaded and recorded by imgzoo,
+# never read from a config.json: these keys are ignored there (as timm does for hub and folder sources).
+IGNORED_CFG_KEYS = ('file', 'url', 'state_dict', 'source', 'hf_hub_revision', 'hf_hub_commit', 'weights_files', 'local_dir')
+# Fields with a default that null in a config.json leaves at that default (they cannot be None).
+DEFAULTED_CFG_KEYS = ('input_size', 'interpolation', 'crop_pct', 'crop_mode', 'mean', 'std', 'fixed_input_size', 'custom_load')
 
 
 @dataclass
@@ -118,10 +124,56 @@ def parse_model_config(raw: Any, origin: str = 'config.json') -> ModelConfig:
         value = pretrained_cfg.get(key)
         if value is not None:
             _expect(value, (str,), f'pretrained_cfg.{key}', origin)
+    for key in IGNORED_CFG_KEYS:
+        pretrained_cfg.pop(key, None)
+    for key in DEFAULTED_CFG_KEYS:
+        if key in pretrained_cfg and pretrained_cfg[key] is None:
+            del pretrained_cfg[key]
+    _check_values(model_args, pretrained_cfg, origin)
     if 'in_chans' in model_args and model_args['in_chans'] is not None and 'input_size' in pretrained_cfg:
         pretrained_cfg['input_size'] = [model_args['in_chans'], *pretrained_cfg['input_size'][1:]]
     model_args = {k: v for k, v in model_args.items() if k != 'num_classes'}
     return ModelConfig(architecture=architecture, model_args=model_args, pretrained_cfg=pretrained_cfg, origin=origin)
+
+
+def _check_values(model_args: Dict[str, Any], cfg: Dict[str, Any], origin: str) -> None:
+    """Value checks beyond types, for the fields the loader computes with."""
+    def bad(what: str, need: str, value: Any) -> InvalidConfigError:
+        return InvalidConfigError(f"{origin}: '{what}' must be {need}, got {value!r:.80}.")
+
+    def is_int(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    if 'num_classes' in cfg and cfg['num_classes'] < 0:
+        raise bad('num_classes', '0 or more', cfg['num_classes'])
+    in_chans = model_args.get('in_chans')
+    if in_chans is not None and not (is_int(in_chans) and in_chans >= 1):
+        raise bad('model_args.in_chans', 'a whole number of 1 or more', in_chans)
+    for key in ('input_size', 'test_input_size', 'min_input_size'):
+        value = cfg.get(key)
+        if value is not None and not (isinstance(value, (list, tuple)) and len(value) == 3
+                                      and all(is_int(v) and v > 0 for v in value)):
+            raise bad(f'pretrained_cfg.{key}', '[channels, height, width] of positive whole numbers', value)
+    for key in ('mean', 'std'):
+        value = cfg.get(key)
+        if value is not None and not (value and all(math.isfinite(v) for v in value)):
+            raise bad(f'pretrained_cfg.{key}', 'a non-empty list of finite numbers', value)
+    for key in ('crop_pct', 'test_crop_pct'):
+        value = cfg.get(key)
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise bad(f'pretrained_cfg.{key}', 'a positive finite number', value)
+    for key in ('first_conv', 'classifier'):
+        value = cfg.get(key)
+        if value is not None and not (isinstance(value, str) or isinstance(value, (list, tuple))
+                                      and all(isinstance(v, str) for v in value)):
+            raise bad(f'pretrained_cfg.{key}', 'a module name or a list of module names', value)
+    label_offset = cfg.get('label_offset')
+    if label_offset is not None and not (is_int(label_offset) and label_offset >= 0):
+        raise bad('pretrained_cfg.label_offset', 'a whole number of 0 or more', label_offset)
+    filename = cfg.get('hf_hub_filename')
+    if filename is not None and not (isinstance(filename, str) and filename and not filename.startswith('/')
+                                     and '\\' not in filename and '..' not in filename.split('/')):
+        raise bad('pretrained_cfg.hf_hub_filename', 'a file name inside the repository', filename)
 
 
 def read_index(index_path: Path, origin: str) -> List[str]:

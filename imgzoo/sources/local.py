@@ -9,9 +9,13 @@ Weights are chosen in this order, the first that exists wins:
 6. the only `*.pth`, `*.pt`, `*.bin` or `*.ckpt` file in the folder
 Several candidates at steps 5 or 6 are an error naming them: pick one with
 `pretrained_cfg_overlay=dict(file=...)`.
+A weights file may be a symbolic link, also to a file outside the folder; the location then
+names the file it points to, so the model's provenance (`weights_files`) shows where the
+weights really came from.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -23,7 +27,13 @@ from .common import (
 
 
 def check_folder(path: Path) -> Path:
-    """The folder itself, or a clear error when it is missing or is a file."""
+    """The folder itself, or a clear error when it is missing, unreadable or is a file."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        raise ModelFolderNotFoundError(f"Cannot access the model folder {path}: {e.strerror or e}.") from None
     if not path.exists():
         raise ModelFolderNotFoundError(
             f"Model folder {path} does not exist. Check the path after 'local:' "
@@ -50,14 +60,14 @@ def find_weights(folder: Path) -> WeightsLocation:
     for name, fmt in ((SAFE_WEIGHTS_NAME, 'safetensors'), (PICKLE_WEIGHTS_NAME, 'pickle')):
         single = folder / name
         index = folder / (SAFE_WEIGHTS_INDEX_NAME if fmt == 'safetensors' else PICKLE_WEIGHTS_INDEX_NAME)
-        if single.is_file():
-            return WeightsLocation([single], fmt)  # type: ignore[arg-type]
+        if single.is_file() or single.is_symlink():
+            return WeightsLocation([_real(single)], fmt)  # type: ignore[arg-type]
         if index.is_file():
             return _sharded(folder, index, fmt)
     for suffixes, fmt in ((('.safetensors',), 'safetensors'), (PICKLE_SUFFIXES, 'pickle')):
         found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in suffixes)
         if len(found) == 1:
-            return WeightsLocation(found, fmt)  # type: ignore[arg-type]
+            return WeightsLocation([_real(found[0])], fmt)  # type: ignore[arg-type]
         if len(found) > 1:
             names = ', '.join(p.name for p in found)
             raise WeightsNotFoundError(
@@ -88,4 +98,17 @@ def _sharded(folder: Path, index: Path, fmt: str) -> WeightsLocation:
     missing: Optional[List[str]] = [p.name for p in shards if not p.is_file()]
     if missing:
         raise WeightsNotFoundError(f"{index} lists shard files that are missing from {folder}: {', '.join(missing)}.")
-    return WeightsLocation(shards, fmt, index_file=index)  # type: ignore[arg-type]
+    return WeightsLocation([_real(p) for p in shards], fmt, index_file=index)  # type: ignore[arg-type]
+
+
+def _real(path: Path) -> Path:
+    """The weights file, or for a symbolic link the file it points to."""
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    if not target.is_file():
+        raise WeightsNotFoundError(
+            f"{path} is a symbolic link to {os.readlink(path)}, which is not an existing file. "
+            "Fix or remove the link."
+        )
+    return target
