@@ -5,11 +5,15 @@ an interrupted save leaves the previous folder (or nothing), never a half-writte
 """
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
+import socket
+import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
@@ -107,35 +111,142 @@ def _fsync_tree(folder: Path) -> None:
         if path.is_file():
             with open(path, 'rb') as f:
                 os.fsync(f.fileno())
+    _fsync_dir(folder)
 
 
-def write_folder_atomically(target: Path, fill: Any, *, overwrite: bool = False) -> Path:
-    """Create target by calling fill(tmp_folder) on a sibling temp folder and renaming it into place."""
-    target = Path(os.path.expanduser(os.fspath(target))).absolute()
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith('linux'):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _temp_prefix(target: Path, kind: str) -> str:
+    return f'.{target.name}.{kind}-{socket.gethostname()}-'
+
+
+def _make_temp_dir(target: Path, kind: str) -> Path:
+    """A new hidden sibling folder of target, named after this host and process, with default permissions."""
+    prefix = _temp_prefix(target, kind) + f'{os.getpid()}-'
+    while True:
+        path = target.parent / (prefix + secrets.token_hex(4))
+        try:
+            os.mkdir(path)
+            return path
+        except FileExistsError:
+            continue
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Clean up after writers on this host that were killed: delete their temp folders, and put back a
+    previous folder that a kill left moved aside (only possible where atomic exchange is unsupported)."""
+    try:
+        siblings = list(target.parent.iterdir())
+    except OSError:
+        return
+    for kind in ('tmp', 'old'):
+        pattern = re.compile(re.escape(_temp_prefix(target, kind)) + r'(\d+)-[0-9a-f]{8}$')
+        for path in siblings:
+            match = pattern.match(path.name)
+            if not match or _pid_alive(int(match.group(1))) or not path.is_dir():
+                continue
+            if kind == 'old' and not target.exists():
+                try:
+                    os.replace(path, target)
+                    continue
+                except OSError:
+                    pass
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _check_target(target: Path, overwrite: bool) -> None:
     if target.exists() and not target.is_dir():
         raise FolderExistsError(f"{target} exists and is a file; choose a folder path.")
-    if target.is_dir() and any(target.iterdir()) and not overwrite and not (target / MARKER_NAME).exists():
+    if target.is_dir() and not overwrite and not (target / MARKER_NAME).exists() and any(target.iterdir()):
         raise FolderExistsError(
             f"{target} already holds files that imgzoo did not write. Choose an empty or new folder, "
             "or pass overwrite=True to replace it."
         )
+
+
+def _move_into_place(tmp: Path, target: Path, overwrite: bool) -> None:
+    """Make the complete folder tmp appear at target in one step; the replaced folder is deleted."""
+    if not target.exists():
+        try:
+            os.rename(tmp, target)
+            return
+        except OSError as e:
+            if e.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                raise
+            _check_target(target, overwrite)  # another writer created it meanwhile
+    if _exchange(tmp, target):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    old = _make_temp_dir(target, 'old')
+    os.rmdir(old)
+    os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_folder_atomically(target: Path, fill: Any, *, overwrite: bool = False) -> Path:
+    """Create target by calling fill(tmp_folder) on a sibling temp folder and renaming it into place.
+
+    A target that already exists is replaced in one atomic exchange (Linux) when it was written by
+    imgzoo, is empty, or overwrite=True; other non-empty folders raise FolderExistsError. A writer
+    killed at any point leaves the previous folder (or none) at target; its temporary folder is
+    removed by the next write to the same target. A symlinked target is written where it points.
+    """
+    target = Path(os.path.expanduser(os.fspath(target))).absolute()
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    _remove_stale_temporaries(target)
+    _check_target(target, overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{target.name}.tmp-', dir=target.parent))
+    tmp = _make_temp_dir(target, 'tmp')
     try:
         fill(tmp)
         (tmp / MARKER_NAME).write_text('written by imgzoo\n')
         _fsync_tree(tmp)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f'.{target.name}.old-', dir=target.parent))
-            os.rmdir(old)
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        _move_into_place(tmp, target, overwrite)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    _fsync_dir(target.parent)
     return target
 
 

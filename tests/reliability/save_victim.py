@@ -1,0 +1,139 @@
+"""Run by the atomic-save tests: saves that are killed with SIGKILL at chosen points or at random moments.
+
+usage: python save_victim.py WORKDIR [MODEL_NAME_FOR_CLI]
+Builds two versions of a model (A and B), then for each scenario forks a child that writes B over A
+(or into a new folder) and is killed; prints one JSON line per scenario. The test inspects WORKDIR.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+import imgzoo
+import imgzoo.save as save_module
+
+
+def checksum(model) -> float:
+    return float(sum(t.double().sum() for t in model.state_dict().values()))
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def patch(point: str) -> None:
+    """Arrange for this process to SIGKILL itself at `point` of the next save."""
+    if point == 'mid-weights':
+        real = save_module._write_weights
+
+        def write_half_then_die(folder, *args, **kwargs):
+            real(folder, *args, **kwargs)
+            path = folder / 'model.safetensors'
+            with open(path, 'r+b') as f:
+                f.truncate(path.stat().st_size // 2)
+            die()
+        save_module._write_weights = write_half_then_die
+    elif point == 'before-swap':
+        save_module._fsync_tree = lambda folder: die()
+    elif point == 'after-swap':
+        real_exchange = save_module._exchange
+        save_module._exchange = lambda a, b: (real_exchange(a, b), die())
+    elif point == 'between-renames':
+        save_module._exchange = lambda a, b: False
+        real_replace, calls = os.replace, []
+
+        def replace_once_then_die(src, dst):
+            calls.append(src)
+            if len(calls) > 1:
+                die()
+            real_replace(src, dst)
+        save_module.os.replace = replace_once_then_die  # type: ignore[attr-defined]
+    elif point == 'mid-copy':
+        def copy_half_then_die(src, dst, **kwargs):
+            data = Path(src).read_bytes()
+            Path(dst).write_bytes(data[:len(data) // 2])
+            die()
+        shutil.copyfile = copy_half_then_die
+    else:
+        raise ValueError(point)
+
+
+def run_child(action, point: str) -> int:
+    """Fork, run action with a kill at point in the child; the child's termination signal."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            patch(point)
+            action()
+        finally:
+            os._exit(3)  # reached only if the kill did not happen
+    _, status = os.waitpid(pid, 0)
+    return os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status)
+
+
+def main() -> None:
+    work = Path(sys.argv[1])
+    cli_name = sys.argv[2] if len(sys.argv) > 2 else None
+    torch.set_num_threads(1)
+    versions = {}
+    for label, seed in (('A', 0), ('B', 1)):
+        torch.manual_seed(seed)
+        versions[label] = imgzoo.create_model('resnet18', num_classes=10).half()
+    print(json.dumps({'checksums': {k: checksum(m) for k, m in versions.items()}}), flush=True)
+
+    for point in ('mid-weights', 'before-swap', 'after-swap', 'between-renames'):
+        target = work / point / 'model'
+        imgzoo.save_pretrained(versions['A'], target)
+        signal_ = run_child(lambda: imgzoo.save_pretrained(versions['B'], target), point)
+        print(json.dumps({'scenario': point, 'signal': signal_}), flush=True)
+
+    target = work / 'new-folder' / 'model'
+    signal_ = run_child(lambda: imgzoo.save_pretrained(versions['B'], target), 'mid-weights')
+    print(json.dumps({'scenario': 'new-folder', 'signal': signal_}), flush=True)
+
+    if cli_name:
+        from imgzoo.cli import app
+
+        target = work / 'cli' / 'model'
+        imgzoo.save_pretrained(versions['A'], target)
+        signal_ = run_child(lambda: app(['download', cli_name, '--to', str(target)], standalone_mode=False), 'mid-copy')
+        print(json.dumps({'scenario': 'cli', 'signal': signal_}), flush=True)
+
+    random_kills(work / 'random' / 'model', versions)
+
+
+def random_kills(target: Path, versions) -> None:
+    """A child saves A and B alternately without pause; it is killed at random moments, then the folder is loaded."""
+    imgzoo.save_pretrained(versions['A'], target)
+    rng = random.Random(0)
+    outcomes = []
+    for _ in range(6):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                while True:
+                    for label in ('B', 'A'):
+                        imgzoo.save_pretrained(versions[label], target)
+            finally:
+                os._exit(3)
+        time.sleep(rng.uniform(0.05, 0.6))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        try:
+            loaded = imgzoo.create_model(f'local:{target}', pretrained=True)
+            outcomes.append(checksum(loaded))
+        except imgzoo.ImgzooError as e:
+            outcomes.append(f'{type(e).__name__}: {e}')
+    print(json.dumps({'scenario': 'random', 'outcomes': outcomes}), flush=True)
+
+
+if __name__ == '__main__':
+    main()
