@@ -130,7 +130,7 @@ def _load_fuzzed(folder: Path, weights: Path, config) -> None:
     assert model.pretrained_cfg['architecture'] in imgzoo.list_models()
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=40)
 @given(raw=any_config)
 def test_create_model_from_any_config_raises_only_imgzoo_errors(raw, fuzz_dir, tiny_folder):
     """A folder holding a fuzzed config.json next to real resnet18 weights: the model is built on the
@@ -138,7 +138,7 @@ def test_create_model_from_any_config_raises_only_imgzoo_errors(raw, fuzz_dir, t
     _load_fuzzed(fuzz_dir / 'any', tiny_folder / 'model.safetensors', raw)
 
 
-@settings(FUZZ, max_examples=120)
+@settings(FUZZ, max_examples=80)
 @given(changes=mutations)
 def test_create_model_from_a_mutated_config_raises_only_imgzoo_errors(changes, fuzz_dir, tiny_folder):
     """The tiny model's own config.json with one to three fields changed or removed."""
@@ -166,7 +166,7 @@ def test_parsing_any_model_name_raises_only_invalid_name_error(name):
     assert source.kind in ('builtin', 'hub', 'local')
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=100)
 @given(name=model_names)
 def test_create_model_from_any_name_raises_only_imgzoo_errors(name, monkeypatch, tmp_path):
     """Offline, so hub names end at the cache; built-in names that exist are built on the meta device."""
