@@ -109,7 +109,8 @@ def _wait(lock, path: Path, before: Optional[str], repo_id: str, revision: Optio
             lock.acquire(timeout=_LOG_EVERY_S)
             break
         except Timeout:
-            logger.info("imgzoo: still waiting for the fetch of %s (%.0f s, lock %s).", where, time.monotonic() - start, path)
+            waited = time.monotonic() - start
+            logger.info("imgzoo: still waiting for the fetch of %s (%.0f s, lock %s).", where, waited, path)
     after = _read_stamp(path)
     commit = after.split()[0] if after and after != before else None
     return FetchLock(path, waited=True, followed_commit=commit)

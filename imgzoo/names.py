@@ -77,7 +77,8 @@ def _parse_hub(name: str, rest: str) -> ModelSource:
             f"'{name}' is not a valid hub repository id: names use letters, digits, '-', '_' and '.', at most "
             f"{_REPO_NAME_MAX} characters, without '--' or '..', not ending in '-', '.' or '.git'."
         )
-    if revision and (_BAD_REVISION.search(revision) or revision.startswith('/') or revision.endswith(('/', '.', '.lock'))):
+    if revision and (_BAD_REVISION.search(revision) or revision.startswith('/')
+                     or revision.endswith(('/', '.', '.lock'))):
         raise InvalidModelNameError(
             f"'{name}': {revision!r} is not a valid revision. After '@' give a branch, a tag or a commit hash."
         )

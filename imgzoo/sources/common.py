@@ -17,9 +17,13 @@ PICKLE_WEIGHTS_INDEX_NAME = 'pytorch_model.bin.index.json'
 PICKLE_SUFFIXES = ('.pth', '.pt', '.bin', '.ckpt')
 # Where weights come from is decided by the folder or repository being loaded and recorded by imgzoo,
 # never read from a config.json: these keys are ignored there (as timm does for hub and folder sources).
-IGNORED_CFG_KEYS = ('file', 'url', 'state_dict', 'source', 'hf_hub_revision', 'hf_hub_commit', 'weights_files', 'local_dir')
+IGNORED_CFG_KEYS = (
+    'file', 'url', 'state_dict', 'source', 'hf_hub_revision', 'hf_hub_commit', 'weights_files', 'local_dir',
+)
 # Fields with a default that null in a config.json leaves at that default (they cannot be None).
-DEFAULTED_CFG_KEYS = ('input_size', 'interpolation', 'crop_pct', 'crop_mode', 'mean', 'std', 'fixed_input_size', 'custom_load')
+DEFAULTED_CFG_KEYS = (
+    'input_size', 'interpolation', 'crop_pct', 'crop_mode', 'mean', 'std', 'fixed_input_size', 'custom_load',
+)
 
 
 @dataclass

@@ -28,7 +28,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
-from ..errors import ConfigNotFoundError, HubError, ImgzooError, HubFileNotFoundError, OfflineCacheMissError, WeightsNotFoundError
+from ..errors import (
+    ConfigNotFoundError, HubError, HubFileNotFoundError, ImgzooError, OfflineCacheMissError, WeightsNotFoundError,
+)
 from ..locking import fetch_lock
 from .common import (
     CONFIG_NAME, PICKLE_WEIGHTS_INDEX_NAME, PICKLE_WEIGHTS_NAME, SAFE_WEIGHTS_INDEX_NAME, SAFE_WEIGHTS_NAME,
@@ -88,6 +90,10 @@ def is_commit_hash(revision: Optional[str]) -> bool:
 
 def _describe(repo_id: str, revision: Optional[str]) -> str:
     return f"hf-hub:{repo_id}" + (f"@{revision}" if revision else '')
+
+
+def _endpoint_arg() -> Optional[str]:
+    return os.environ.get('HF_ENDPOINT') or None
 
 
 def _etag_timeout() -> float:
@@ -176,7 +182,7 @@ def _hf_download(fetch: _Fetch, filename: str, revision: Optional[str], *, local
 
     return Path(hf_hub_download(
         fetch.repo_id, filename, revision=revision, cache_dir=fetch.cache, local_files_only=local_files_only,
-        endpoint=os.environ.get('HF_ENDPOINT') or None, etag_timeout=_etag_timeout(),
+        endpoint=_endpoint_arg(), etag_timeout=_etag_timeout(),
     ))
 
 
@@ -218,24 +224,23 @@ def _cached_or_raise(fetch: _Fetch, filename: str, revision: Optional[str]) -> P
     )
 
 
-def _current_commit(fetch: _Fetch, filename: str, revision: Optional[str], cached: Optional[str]) -> Optional[str]:
+def _current_commit(
+    fetch: _Fetch, filename: str, revision: Optional[str], cached_commit: Optional[str],
+) -> Optional[str]:
     """The commit the hub serves the file from, or None (after warning) when the hub cannot be reached."""
     from huggingface_hub import get_hf_file_metadata, hf_hub_url
     from huggingface_hub import errors as hf_errors
 
-    url = hf_hub_url(fetch.repo_id, filename, revision=revision, endpoint=os.environ.get('HF_ENDPOINT') or None)
+    url = hf_hub_url(fetch.repo_id, filename, revision=revision, endpoint=_endpoint_arg())
     try:
-        meta = get_hf_file_metadata(url, timeout=_etag_timeout(), endpoint=os.environ.get('HF_ENDPOINT') or None)
+        meta = get_hf_file_metadata(url, timeout=_etag_timeout(), endpoint=_endpoint_arg())
     except (hf_errors.RevisionNotFoundError, hf_errors.RemoteEntryNotFoundError):
         raise
-    except hf_errors.HfHubHTTPError as e:
-        fetch.use_cache(_short(e), cached)
-        return None
-    except _network_errors() + (hf_errors.FileMetadataError,) as e:
-        fetch.use_cache(_short(e), cached)
+    except (hf_errors.HfHubHTTPError, hf_errors.FileMetadataError, *_network_errors()) as e:
+        fetch.use_cache(_short(e), cached_commit)
         return None
     if not meta.commit_hash:
-        fetch.use_cache(f"{endpoint()} sent no commit header, so it is not a hub", cached)
+        fetch.use_cache(f"{endpoint()} sent no commit header, so it is not a hub", cached_commit)
         return None
     return meta.commit_hash
 

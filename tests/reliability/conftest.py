@@ -39,7 +39,8 @@ def tiny_weights(tiny_folder) -> Dict[str, torch.Tensor]:
     """The tensors of tiny_folder's weights file, as float32 (what a loaded model holds)."""
     from safetensors.torch import load_file
 
-    return {k: v.float() if v.is_floating_point() else v for k, v in load_file(tiny_folder / 'model.safetensors').items()}
+    stored = load_file(tiny_folder / 'model.safetensors')
+    return {k: v.float() if v.is_floating_point() else v for k, v in stored.items()}
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def subprocess_env(hub_url: str, hf_home: Path, extra: Optional[Dict[str, str]] 
     env.update({
         'HF_ENDPOINT': hub_url, 'HF_HOME': str(hf_home), 'HF_HUB_DISABLE_TELEMETRY': '1',
         'HF_HUB_DISABLE_PROGRESS_BARS': '1', 'HF_HUB_ETAG_TIMEOUT': '5', 'HF_HUB_DOWNLOAD_TIMEOUT': '10',
-        'PYTHONPATH': os.pathsep.join(([env['PYTHONPATH']] if env.get('PYTHONPATH') else []) + [str(HERE), str(HERE.parent)]),
+        'PYTHONPATH': os.pathsep.join([p for p in (env.get('PYTHONPATH'), str(HERE), str(HERE.parent)) if p]),
         'OMP_NUM_THREADS': '1',
     })
     env.update(extra or {})

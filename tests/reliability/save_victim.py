@@ -92,7 +92,7 @@ def main() -> None:
     for point in ('mid-weights', 'before-swap', 'after-swap', 'between-renames'):
         target = work / point / 'model'
         imgzoo.save_pretrained(versions['A'], target)
-        signal_ = run_child(lambda: imgzoo.save_pretrained(versions['B'], target), point)
+        signal_ = run_child(lambda target=target: imgzoo.save_pretrained(versions['B'], target), point)
         print(json.dumps({'scenario': point, 'signal': signal_}), flush=True)
 
     target = work / 'new-folder' / 'model'

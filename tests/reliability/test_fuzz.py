@@ -23,7 +23,10 @@ FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scope
 
 small_ints = st.integers(min_value=-5, max_value=5000)
 scalars = st.none() | st.booleans() | small_ints | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=20)
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12)
+json_values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
 
 ARCHS = ['resnet18', 'resnet50', 'resnet18d', 'no_such_net', '', 'ResNet18', 'resnet18.a1_in1k']
 MODEL_ARG_KEYS = ['in_chans', 'global_pool', 'drop_rate', 'drop_path_rate', 'stem_width', 'stem_type', 'avg_down',
@@ -34,11 +37,13 @@ CFG_KEYS = ['num_classes', 'input_size', 'test_input_size', 'mean', 'std', 'crop
 plausible = {
     'num_classes': small_ints, 'in_chans': small_ints, 'input_size': st.lists(small_ints, max_size=4),
     'mean': st.lists(st.floats(allow_nan=True), max_size=4), 'first_conv': st.sampled_from(['conv1', 'stem.0', 'nope']),
-    'classifier': st.sampled_from(['fc', 'head', 'nope']), 'global_pool': st.sampled_from(['avg', 'max', 'catavgmax', '', 'bad']),
+    'classifier': st.sampled_from(['fc', 'head', 'nope']),
+    'global_pool': st.sampled_from(['avg', 'max', 'catavgmax', '', 'bad']),
     'layers': st.lists(small_ints, max_size=5), 'stem_type': st.sampled_from(['', 'deep', 'odd']),
     'architecture': st.sampled_from(ARCHS), 'drop_rate': st.floats(), 'drop_path_rate': st.floats(),
     'cardinality': small_ints, 'base_width': small_ints, 'stem_width': small_ints, 'label_offset': small_ints,
-    'avg_down': st.booleans(), 'use_se': st.booleans(), 'crop_pct': st.floats(), 'hf_hub_filename': st.text(max_size=12),
+    'avg_down': st.booleans(), 'use_se': st.booleans(), 'crop_pct': st.floats(),
+    'hf_hub_filename': st.text(max_size=12),
 }
 DELETE = object()
 
@@ -50,7 +55,8 @@ def _value(key: str):
 mutation_paths = (['architecture', 'num_classes', 'model_args', 'pretrained_cfg', 'label_names', 'global_pool']
                   + [f'model_args.{k}' for k in MODEL_ARG_KEYS] + [f'pretrained_cfg.{k}' for k in CFG_KEYS])
 mutations = st.lists(
-    st.sampled_from(mutation_paths).flatmap(lambda p: st.tuples(st.just(p), _value(p.split('.')[-1]) | st.just(DELETE))),
+    st.sampled_from(mutation_paths).flatmap(
+        lambda p: st.tuples(st.just(p), _value(p.split('.')[-1]) | st.just(DELETE))),
     min_size=1, max_size=3,
 )
 
@@ -77,9 +83,10 @@ structured_configs = st.fixed_dictionaries(
     optional={
         'num_classes': _value('num_classes'),
         'model_args': st.dictionaries(st.sampled_from(MODEL_ARG_KEYS), st.deferred(lambda: json_values), max_size=4)
-        | st.dictionaries(st.sampled_from(MODEL_ARG_KEYS), st.sampled_from([0, 1, 3, 64, 'avg']), max_size=3) | json_values,
-        'pretrained_cfg': st.dictionaries(st.sampled_from(CFG_KEYS), st.sampled_from(CFG_KEYS).flatmap(_value), max_size=6)
+        | st.dictionaries(st.sampled_from(MODEL_ARG_KEYS), st.sampled_from([0, 1, 3, 64, 'avg']), max_size=3)
         | json_values,
+        'pretrained_cfg': st.dictionaries(st.sampled_from(CFG_KEYS), st.sampled_from(CFG_KEYS).flatmap(_value),
+                                          max_size=6) | json_values,
         'label_names': json_values, 'label_descriptions': json_values, 'global_pool': _value('global_pool'),
         'num_features': json_values,
     },

@@ -3,7 +3,6 @@ from imgzoo's own code (no traceback from inside torch or safetensors), and no c
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import shutil
 import struct
@@ -137,8 +136,8 @@ def test_lfs_pointer_and_html_page_served_by_the_hub(hub, tiny_folder):
     config = (tiny_folder / 'config.json').read_bytes()
     hub.add_repo('org/lfs', {'config.json': config, 'model.safetensors': LFS_POINTER})
     hub.add_repo('org/html', {'config.json': config, 'model.safetensors': HTML_PAGE})
-    assert 'Git LFS pointer' in raises_cleanly(CorruptWeightsError, imgzoo.create_model, 'hf-hub:org/lfs', pretrained=True)
-    assert 'HTML page' in raises_cleanly(CorruptWeightsError, imgzoo.create_model, 'hf-hub:org/html', pretrained=True)
+    for name, fragment in (('hf-hub:org/lfs', 'Git LFS pointer'), ('hf-hub:org/html', 'HTML page')):
+        assert fragment in raises_cleanly(CorruptWeightsError, imgzoo.create_model, name, pretrained=True)
 
 
 def test_truncated_pickle(folder, tiny_weights):
@@ -200,7 +199,8 @@ def test_half_precision_weights_load_converted_not_refused(folder, tiny_weights)
     ('{"architecture": "resnet18", "pretrained_cfg": {"input_size": []}}', '[channels, height, width]'),
     ('{"architecture": "resnet18", "num_classes": -3, "pretrained_cfg": {}}', "'num_classes' must be 0 or more"),
     ('{"architecture": "resnet18", "pretrained_cfg": {"label_offset": "1"}}', "label_offset"),
-    ('{"architecture": "resnet18", "pretrained_cfg": {"hf_hub_filename": "../../secret.bin"}}', 'inside the repository'),
+    ('{"architecture": "resnet18", "pretrained_cfg": {"hf_hub_filename": "../../secret.bin"}}',
+     'inside the repository'),
     ('{"pretrained_cfg": {}}', "no 'architecture' field"),
 ])
 def test_config_that_is_not_json_not_an_object_or_has_wrong_types(folder, text, fragment):
@@ -245,7 +245,8 @@ def test_config_cannot_redirect_the_weights_to_another_file(folder, tmp_path, ti
 
 def test_shard_index_naming_a_file_outside_the_folder(folder, tmp_path):
     (folder / 'model.safetensors').rename(tmp_path / 'outside.safetensors')
-    (folder / 'model.safetensors.index.json').write_text(json.dumps({'weight_map': {'conv1.weight': '../outside.safetensors'}}))
+    index = {'weight_map': {'conv1.weight': '../outside.safetensors'}}
+    (folder / 'model.safetensors.index.json').write_text(json.dumps(index))
     assert 'invalid shard file' in raises_cleanly(InvalidConfigError, load, folder)
 
 

@@ -86,12 +86,12 @@ def test_local_files_only_with_config_but_no_weights_names_the_weights(repo):
 
 def test_pinned_commit_with_a_warm_cache_makes_no_requests_online(repo, tiny_weights):
     name = f'{repo.name}@{repo.commit}'
-    warm(repo)
-    imgzoo.create_model(name, pretrained=True)
+    warm(repo)  # through the branch: the pinned name then finds the same files
     served = len(repo.hub.requests)
     model = imgzoo.create_model(name, pretrained=True)
     assert len(repo.hub.requests) == served and same_weights(model, tiny_weights)
-    assert (model.pretrained_cfg['hf_hub_revision'], model.pretrained_cfg['hf_hub_commit']) == (repo.commit, repo.commit)
+    cfg = model.pretrained_cfg
+    assert (cfg['hf_hub_revision'], cfg['hf_hub_commit']) == (repo.commit, repo.commit)
 
 
 def test_pinned_commit_of_a_pickle_only_repo_makes_no_requests(hub, tiny_folder, tiny_weights, tmp_path):
@@ -99,7 +99,7 @@ def test_pinned_commit_of_a_pickle_only_repo_makes_no_requests(hub, tiny_folder,
     torch.save(tiny_weights, tmp_path / 'w.bin')
     commit = hub.add_repo('org/pickled', {'config.json': (tiny_folder / 'config.json').read_bytes(),
                                           'pytorch_model.bin': (tmp_path / 'w.bin').read_bytes()})
-    imgzoo.create_model(f'hf-hub:org/pickled@{commit}', pretrained=True)
+    imgzoo.create_model('hf-hub:org/pickled', pretrained=True)
     served = len(hub.requests)
     model = imgzoo.create_model(f'hf-hub:org/pickled@{commit}', pretrained=True)
     assert len(hub.requests) == served and same_weights(model, tiny_weights)
@@ -187,7 +187,8 @@ def test_moved_branch_is_fetched_and_config_and_weights_come_from_one_commit(rep
 
     def fetch_config_then_push(*args, **kwargs):
         result = real_fetch_config(*args, **kwargs)
-        repo.hub.add_repo(repo.repo_id, {**files, 'model.safetensors': (repo.folder / 'model.safetensors').read_bytes()})
+        original = (repo.folder / 'model.safetensors').read_bytes()
+        repo.hub.add_repo(repo.repo_id, {**files, 'model.safetensors': original})
         return result
 
     monkeypatch.setattr(hub_source, 'fetch_config', fetch_config_then_push)
