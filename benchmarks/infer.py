@@ -13,7 +13,6 @@ import json
 import os
 import statistics
 import time
-from pathlib import Path
 
 import torch
 

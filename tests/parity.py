@@ -94,3 +94,50 @@ def check_imgzoo_to_timm(
     with torch.no_grad():
         diff = max_diff(reference(x), ours(x))
     assert diff <= ATOL, f'{arch}: imgzoo -> timm logits differ by {diff}'
+
+
+def check_num_classes_adaptation(
+    arch: str, tmp_path: Path, num_classes: int = 10, input_shape: Tuple[int, ...] = (2, 3, 64, 64),
+    model_args: Optional[dict] = None,
+) -> Tuple[nn.Module, nn.Module]:
+    """timm and imgzoo load one timm folder with a new head: pre-logits agree and the new classifier is real."""
+    import timm
+
+    import imgzoo
+
+    model_args = model_args or {}
+    folder = save_timm_folder(timm_model(arch, **model_args), tmp_path / f'{arch}_classes',
+                              model_args=model_args or None)
+    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, num_classes=num_classes).eval()
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, num_classes=num_classes).eval()
+    x = seeded_input(input_shape)
+    with torch.no_grad():
+        diff = max_diff(reference.forward_head(reference.forward_features(x), pre_logits=True),
+                        ours.forward_head(ours.forward_features(x), pre_logits=True))
+        assert diff <= ATOL, f'{arch}: pre-logits differ by {diff} after num_classes adaptation'
+        assert ours(x).shape == (input_shape[0], num_classes)
+    heads = ours.get_classifier()
+    for head in heads if isinstance(heads, tuple) else (heads,):
+        assert head.weight.shape[0] == num_classes and not head.weight.is_meta
+        assert float(head.weight.detach().abs().sum()) > 0, f'{arch}: new classifier left at zero'
+    return reference, ours
+
+
+def check_in_chans_adaptation(
+    arch: str, tmp_path: Path, in_chans: int, spatial: Tuple[int, int] = (64, 64), model_args: Optional[dict] = None,
+) -> Tuple[nn.Module, nn.Module]:
+    """timm and imgzoo adapt one timm folder's first conv to in_chans with the same logits."""
+    import timm
+
+    import imgzoo
+
+    model_args = model_args or {}
+    folder = save_timm_folder(timm_model(arch, **model_args), tmp_path / f'{arch}_chans', model_args=model_args or None)
+    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, in_chans=in_chans).eval()
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, in_chans=in_chans).eval()
+    x = seeded_input((2, in_chans, *spatial))
+    with torch.no_grad():
+        diff = max_diff(reference(x), ours(x))
+    assert diff <= ATOL, f'{arch}: logits differ by {diff} after in_chans={in_chans} adaptation'
+    assert ours.pretrained_cfg['input_size'][0] == in_chans
+    return reference, ours

@@ -10,7 +10,6 @@ timm is a development-time oracle here; imgzoo itself never imports it.
 """
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 

@@ -7,7 +7,7 @@ Variants differ in stem ('' is a 7x7 conv, 'deep' three 3x3 convs), downsample s
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Optional, Sequence, Type, Union
+from typing import Any, Optional, Sequence, Type, Union
 
 import torch
 from torch import nn

@@ -3,11 +3,20 @@ from __future__ import annotations
 
 import pytest
 import torch
+from parity import (
+    check_imgzoo_to_timm,
+    check_in_chans_adaptation,
+    check_num_classes_adaptation,
+    check_timm_to_imgzoo,
+    max_diff,
+    save_timm_folder,
+    seeded_input,
+    timm_model,
+)
 from safetensors.torch import load_file, save_file
 
 import imgzoo
 from imgzoo.registry import get_model_entrypoint
-from parity import check_imgzoo_to_timm, check_timm_to_imgzoo, max_diff, save_timm_folder, seeded_input, timm_model
 
 ARCHS = [
     'convnext_atto', 'convnext_nano', 'convnext_tiny', 'convnext_small', 'convnext_base', 'convnext_large',
@@ -53,33 +62,14 @@ def test_head_and_kernel_options_match_timm(model_args, tmp_path):
 
 
 def test_num_classes_adaptation_matches_timm_pre_logits(tmp_path):
-    import timm
-
-    folder = save_timm_folder(timm_model('convnext_atto'), tmp_path / 'convnext_atto')
-    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, num_classes=10).eval()
-    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, num_classes=10).eval()
-    x = seeded_input((2, 3, 64, 64))
-    with torch.no_grad():
-        feats = ours.forward_head(ours.forward_features(x), pre_logits=True)
-        assert max_diff(reference.forward_head(reference.forward_features(x), pre_logits=True), feats) <= 1e-4
-        assert ours(x).shape == (2, 10)
+    reference, ours = check_num_classes_adaptation('convnext_atto', tmp_path)
     assert ours.get_classifier() is ours.head.fc
-    assert ours.head.fc.weight.shape == (10, ours.num_features)
-    assert not ours.head.fc.weight.is_meta and ours.head.fc.weight.abs().sum() > 0
     assert torch.equal(ours.head.norm.weight, reference.head.norm.weight)
 
 
 @pytest.mark.parametrize('arch', ['convnext_atto', 'convnextv2_atto'])
 def test_in_chans_adaptation_matches_timm_logits(arch, tmp_path):
-    import timm
-
-    folder = save_timm_folder(timm_model(arch), tmp_path / arch)
-    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, in_chans=1).eval()
-    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, in_chans=1).eval()
-    x = seeded_input((2, 1, 64, 64))
-    with torch.no_grad():
-        assert max_diff(reference(x), ours(x)) <= 1e-4
-    assert ours.pretrained_cfg['input_size'][0] == 1
+    check_in_chans_adaptation(arch, tmp_path, in_chans=1)
 
 
 def test_fcmae_tag_without_head_norm_loads_as_timm_does(hub, tmp_path):

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import pytest
 import torch
+from parity import (
+    ATOL,
+    check_imgzoo_to_timm,
+    check_in_chans_adaptation,
+    check_num_classes_adaptation,
+    check_timm_to_imgzoo,
+    max_diff,
+    seeded_input,
+)
 
 import imgzoo
-from parity import (
-    ATOL, check_imgzoo_to_timm, check_timm_to_imgzoo, max_diff, save_timm_folder, seeded_input, timm_model,
-)
 
 ARCHS = ['mobilenetv2_100', 'mobilenetv2_140', 'mobilenetv3_large_100', 'mobilenetv3_small_100',
          'tf_mobilenetv3_large_100']
@@ -35,28 +41,11 @@ def test_imgzoo_folder_loads_in_timm_with_same_logits(arch, tmp_path):
 
 @pytest.mark.parametrize('arch', ['mobilenetv2_100', 'mobilenetv3_large_100'])
 def test_num_classes_adaptation_matches_timm_pre_logits(arch, tmp_path):
-    import timm
-
-    folder = save_timm_folder(timm_model(arch), tmp_path / arch)
-    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, num_classes=5).eval()
-    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, num_classes=5).eval()
-    x = seeded_input((2, 3, 64, 64))
-    with torch.no_grad():
-        feats = ours.forward_head(ours.forward_features(x), pre_logits=True)
-        assert max_diff(reference.forward_head(reference.forward_features(x), pre_logits=True), feats) <= ATOL
-        assert ours(x).shape == (2, 5)
-    assert not ours.classifier.weight.is_meta and ours.classifier.weight.abs().sum() > 0
+    check_num_classes_adaptation(arch, tmp_path, num_classes=5)
 
 
 def test_in_chans_adaptation_matches_timm_logits(tmp_path):
-    import timm
-
-    folder = save_timm_folder(timm_model('mobilenetv3_small_100'), tmp_path / 'small')
-    reference = timm.create_model(f'local-dir:{folder}', pretrained=True, in_chans=1).eval()
-    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, in_chans=1).eval()
-    x = seeded_input((2, 1, 64, 64))
-    with torch.no_grad():
-        assert max_diff(reference(x), ours(x)) <= ATOL
+    check_in_chans_adaptation('mobilenetv3_small_100', tmp_path, in_chans=1)
 
 
 def test_efficient_head_widths_and_features_api():

@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import pytest
 import torch
+from parity import (
+    ATOL,
+    check_imgzoo_to_timm,
+    check_timm_to_imgzoo,
+    max_diff,
+    save_timm_folder,
+    seeded_input,
+    timm_model,
+)
 
 import imgzoo
 from imgzoo.errors import InputSizeError, InvalidModelArgsError, StateDictMismatchError
 from imgzoo.layers.activations import QuickGELU
 from imgzoo.registry import get_model_entrypoint
-from parity import (
-    ATOL, check_imgzoo_to_timm, check_timm_to_imgzoo, max_diff, save_timm_folder, seeded_input, timm_model,
-)
 
 S16 = {'img_size': 64}
 S14 = {'img_size': 56}
