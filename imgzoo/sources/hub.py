@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -58,9 +59,27 @@ def default_cache_dir() -> Path:
 
 
 def is_offline() -> bool:
-    """Whether HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) asks for no network access."""
+    """Whether HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) asks for no network access, or huggingface_hub is in
+    offline mode (it reads HF_HUB_OFFLINE once, when imported, and then refuses every request)."""
+    return _offline_variable() or _hf_offline_mode()
+
+
+def _offline_variable() -> bool:
     value = os.environ.get('HF_HUB_OFFLINE') or os.environ.get('TRANSFORMERS_OFFLINE') or ''
     return value.upper() in _TRUE
+
+
+def _hf_offline_mode() -> bool:
+    constants = sys.modules.get('huggingface_hub.constants')
+    return bool(getattr(constants, 'HF_HUB_OFFLINE', False))
+
+
+def _offline_reason(local_files_only: bool) -> str:
+    if local_files_only:
+        return 'local_files_only=True'
+    if _offline_variable():
+        return 'HF_HUB_OFFLINE=1'
+    return 'huggingface_hub is in offline mode: HF_HUB_OFFLINE was set when it was imported'
 
 
 def endpoint() -> str:
@@ -274,9 +293,8 @@ def _hub_errors(fetch: _Fetch, filename: str, revision: Optional[str]) -> Iterat
         raise HubFileNotFoundError(f"{where} has no file '{filename}'.") from None
     except hf_errors.LocalEntryNotFoundError as e:
         if fetch.offline:
-            how = 'local_files_only=True' if fetch.local_files_only else 'HF_HUB_OFFLINE=1'
             raise OfflineCacheMissError(
-                f"Working offline ({how}) and the cache at {fetch.cache} does not hold '{filename}' of {where}. "
+                f"Working offline ({_offline_reason(fetch.local_files_only)}) and the cache at {fetch.cache} does not hold '{filename}' of {where}. "
                 f"While online, run `imgzoo download {where}` (add --cache-dir {fetch.cache} if you use another "
                 "cache), or unset HF_HUB_OFFLINE."
             ) from None
@@ -368,8 +386,8 @@ def _find_weights(fetch: _Fetch, filename: Optional[str]) -> WeightsLocation:
         return WeightsLocation([path], fmt)  # type: ignore[arg-type]
     if not_cached:
         raise OfflineCacheMissError(
-            f"Working offline and the cache at {fetch.cache} holds no weights of {fetch.where} "
-            f"(looked for {', '.join(not_cached)}). While online, run `imgzoo download {fetch.where}`, "
+            f"Working offline ({_offline_reason(fetch.local_files_only)}) and the cache at {fetch.cache} holds no "
+            f"weights of {fetch.where} (looked for {', '.join(not_cached)}). While online, run `imgzoo download {fetch.where}`, "
             "or unset HF_HUB_OFFLINE."
         )
     raise WeightsNotFoundError(

@@ -39,8 +39,12 @@ def work(name: str, cache: str, start_at: float) -> dict:
 
 def main() -> int:
     name, cache, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    import imgzoo  # noqa: F401  (imported once, before forking)
+    import huggingface_hub.file_download  # noqa: F401  (imported once, before forking, so workers start together)
     import torch
+
+    import imgzoo
+
+    imgzoo.list_models()
 
     torch.set_num_threads(1)
     start_at = time.time() + 0.5

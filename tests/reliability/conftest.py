@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict
 
+import huggingface_hub.constants  # noqa: F401  (imported now, while HF_HUB_OFFLINE is unset: it reads it once)
 import pytest
 import torch
 

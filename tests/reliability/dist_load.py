@@ -30,6 +30,9 @@ def main() -> None:
     logger = logging.getLogger('imgzoo')
     logger.setLevel(logging.INFO)
     logger.addHandler(WaitLog())
+    import huggingface_hub.file_download  # noqa: F401  (before the rendezvous, so ranks start loading together)
+
+    imgzoo.list_models()
     dist.init_process_group('gloo')
     rank, world = dist.get_rank(), dist.get_world_size()
     results = [{'phase': 1, 'rank': rank, 'local_rank': int(os.environ['LOCAL_RANK']), **load(name, cache)}]

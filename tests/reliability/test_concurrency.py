@@ -1,6 +1,6 @@
 """Many threads, processes and torchrun ranks creating one hub model into one empty shared cache.
 
-The hub serves config.json slowly (1 s) so that every loader arrives while the first one is still
+The hub serves config.json slowly (1.5 s) so that every loader arrives while the first one is still
 fetching; then exactly four requests reach the hub (HEAD and GET of each file), whoever fetched.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ def assert_cache_consistent(cache: Path, repo) -> None:
 
 @pytest.fixture
 def slow_config(repo):
-    repo.hub.add_fault('*/config.json', kind='slow', delay=1.0, methods=('GET',))
+    repo.hub.add_fault('*/config.json', kind='slow', delay=1.5, methods=('GET',))
     return repo
 
 

@@ -73,6 +73,19 @@ def test_offline_with_a_cold_cache_fails_fast_naming_repo_file_and_command(repo,
     assert repo.hub.requests == []
 
 
+def test_huggingface_hub_imported_in_offline_mode_makes_imgzoo_offline_too(repo, tiny_weights, monkeypatch):
+    """huggingface_hub reads HF_HUB_OFFLINE once, at import, and then refuses every request: imgzoo follows it
+    (no request, the cache serves) and says so when the cache lacks a file, instead of a confusing hub error."""
+    from huggingface_hub import constants
+
+    warm(repo)
+    served = len(repo.hub.requests)
+    monkeypatch.setattr(constants, 'HF_HUB_OFFLINE', True)
+    assert same_weights(warm(repo), tiny_weights) and len(repo.hub.requests) == served
+    with pytest.raises(OfflineCacheMissError, match='HF_HUB_OFFLINE was set when it was imported'):
+        imgzoo.create_model('hf-hub:org/never-fetched', pretrained=True)
+
+
 def test_local_files_only_with_config_but_no_weights_names_the_weights(repo):
     imgzoo.create_model(repo.name)
     served = len(repo.hub.requests)
