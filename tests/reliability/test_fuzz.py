@@ -11,7 +11,7 @@ import string
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import imgzoo
@@ -132,8 +132,10 @@ def _load_fuzzed(folder: Path, weights: Path, config) -> None:
     (folder / 'config.json').write_text(json.dumps(config, allow_nan=True))
     try:
         model = imgzoo.create_model(f'local:{folder}', pretrained=True)
-    except ImgzooError:
+    except ImgzooError as e:
+        event(type(e).__name__)
         return
+    event('loaded')
     assert model.pretrained_cfg['architecture'] in imgzoo.list_models()
 
 
