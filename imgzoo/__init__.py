@@ -12,6 +12,7 @@ from .names import ModelSource, parse_model_name
 from .pretrained import PretrainedCfg
 from .registry import get_pretrained_cfg, is_model, list_models, list_pretrained, register_model
 from .save import save_pretrained
+from .sources.hub import HubUnreachableWarning
 
 __version__ = '0.1.0'
 
@@ -24,5 +25,5 @@ __all__ = [
     'load_checkpoint', 'parse_model_name', 'register_model', 'save_pretrained',
     'create_transform', 'get_label_names', 'imagenet_class_names', 'resolve_data_config', 'resolve_label_names',
     'convert_checkpoint', 'convert_state_dict', 'list_conversions',
-    'ImageReadError', 'InputSizeError', 'InvalidManifestError', 'ManifestNotFoundError',
+    'ImageReadError', 'InputSizeError', 'InvalidManifestError', 'ManifestNotFoundError', 'HubUnreachableWarning',
 ]

@@ -21,6 +21,9 @@ os.environ.pop('HF_HUB_OFFLINE', None)
 os.environ.pop('TRANSFORMERS_OFFLINE', None)
 sys.path.insert(0, str(Path(__file__).parent))
 
+# huggingface_hub reads HF_HUB_OFFLINE once, at import: import it now, while the variable is unset,
+# so a test that sets it later cannot leave the whole test process offline.
+import huggingface_hub.constants  # noqa: E402,F401
 from hub_server import HubServer  # noqa: E402
 
 
