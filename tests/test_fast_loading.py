@@ -166,3 +166,33 @@ def test_skipping_initialisation_is_local_to_the_building_thread():
     worker.join()
     assert results['meta'] is True
     assert not layer.weight.is_meta and float(layer.weight.detach().std()) > 0.01
+
+
+def test_every_architecture_builds_on_meta_without_symbolic_machinery():
+    """Building for a pretrained load must not pull in sympy / torch._dynamo (seconds and 160 MB)."""
+    probe = textwrap.dedent('''
+        import sys, imgzoo
+        from imgzoo.factory import _build
+        for arch in imgzoo.list_models():
+            model = _build(arch, {'num_classes': 1000, 'in_chans': 3}, on_meta=True)
+            assert all(p.is_meta for p in model.parameters()), arch
+            heavy = [m for m in ('sympy', 'torch._dynamo') if m in sys.modules]
+            if heavy:
+                print('HEAVY', arch, heavy)
+                break
+        else:
+            print('OK', len(imgzoo.list_models()))
+    ''')
+    out = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.strip().startswith('OK'), out.stdout
+
+
+def test_meta_arithmetic_gives_shapes_and_dtypes():
+    from imgzoo.meta import meta_device
+
+    with meta_device():
+        scaled = 1e-6 * torch.ones(5)
+        summed = torch.ones(2, 3) + torch.ones(3)
+        mixed = torch.ones(2, 1, dtype=torch.int64) * torch.ones(4)
+    assert (scaled.shape, scaled.dtype, scaled.is_meta) == ((5,), torch.float32, True)
+    assert summed.shape == (2, 3) and (mixed.shape, mixed.dtype) == ((2, 4), torch.float32)
