@@ -433,7 +433,7 @@ def _classify(
     return results
 
 
-NATIVE_LAYOUTS = ('imgzoo', 'timm')
+NATIVE_LAYOUT_ALIASES = {'imgzoo': 'timm'}
 
 
 @app.command('convert')
@@ -442,7 +442,7 @@ def convert_command(
                                       dir_okay=False),
     arch: str = typer.Option(..., '--arch', help='The imgzoo architecture, e.g. tf_efficientnet_lite0.'),
     layout: Optional[str] = typer.Option(
-        None, '--from', help="Key layout of the checkpoint: 'imgzoo' (= timm, e.g. a training checkpoint) or a "
+        None, '--from', help="Key layout of the checkpoint: 'imgzoo' / 'timm' (e.g. a training checkpoint) or a "
                              'foreign one such as efficientnet_pytorch (default: detected from the keys).',
     ),
     to: Path = typer.Option(..., '--to', help='The folder to write (loads with local:DIR).', file_okay=False),
@@ -453,17 +453,14 @@ def convert_command(
     from .registry import get_model_entrypoint
 
     get_model_entrypoint(arch)
-    known = list(NATIVE_LAYOUTS) + list_conversions()
+    known = sorted(set(NATIVE_LAYOUT_ALIASES) | set(list_conversions()))
     if layout is not None and layout not in known:
         raise typer.BadParameter(f"unknown layout {layout!r}; known layouts: {', '.join(known)}", param_hint='--from')
     if layout is None:
-        layout = detect_layout(_read_checkpoint(checkpoint)) or NATIVE_LAYOUTS[0]
-    if layout in NATIVE_LAYOUTS:
-        folder = write_signed_folder(to, lambda tmp: _save_native_checkpoint(checkpoint, arch, tmp),
-                                     overwrite=overwrite)
-    else:
-        folder = write_signed_folder(to, lambda tmp: convert_checkpoint(checkpoint, arch, tmp, layout=layout),
-                                     overwrite=overwrite)
+        layout = detect_layout(_read_checkpoint(checkpoint)) or 'imgzoo'
+    conversion = NATIVE_LAYOUT_ALIASES.get(layout, layout)
+    folder = write_signed_folder(to, lambda tmp: convert_checkpoint(checkpoint, arch, tmp, layout=conversion),
+                                 overwrite=overwrite)
     _stdout().print(f'converted {escape(str(checkpoint))} ({layout} layout) to {escape(arch)}')
     _print_folder(folder)
 
@@ -473,33 +470,6 @@ def _read_checkpoint(path: Path) -> Dict[str, Any]:
 
     path = path.absolute()
     return read_safetensors(path) if path.suffix == '.safetensors' else read_pickle(path)
-
-
-def _save_native_checkpoint(checkpoint: Path, arch: str, folder: Path) -> None:
-    """Save a checkpoint already in imgzoo's (timm's) layout, e.g. from training, as a model folder.
-
-    The classifier size and input channels follow the checkpoint; preprocessing is the architecture's default.
-    """
-    from .factory import create_model
-    from .load import load_into_model
-    from .meta import meta_device
-    from .registry import get_pretrained_cfg
-    from .save import save_pretrained
-
-    state_dict = _read_checkpoint(checkpoint)
-    cfg = get_pretrained_cfg(arch)
-    classifier = cfg.classifier if isinstance(cfg.classifier, str) else (cfg.classifier or ('',))[0]
-    first_conv = cfg.first_conv if isinstance(cfg.first_conv, str) else (cfg.first_conv or ('',))[0]
-    head = state_dict.get(f'{classifier}.weight')
-    stem = state_dict.get(f'{first_conv}.weight')
-    overlay = {'tag': None, 'license': None,
-               'description': f'Converted by imgzoo from the checkpoint {checkpoint.name}.'}
-    with meta_device():
-        model = create_model(arch, num_classes=int(head.shape[0]) if head is not None else 0,
-                             in_chans=int(stem.shape[1]) if stem is not None and stem.ndim == 4 else None,
-                             pretrained_cfg_overlay=overlay)
-    load_into_model(model, state_dict, architecture=arch, source=str(checkpoint))
-    save_pretrained(model.eval(), folder)
 
 
 @app.command('save')

@@ -6,7 +6,8 @@ layout name with `@register_conversion(name)`. `convert_state_dict` renames a st
 architecture and writes a `local:` folder whose pretrained config states the preprocessing the
 converted weights expect.
 
-Built in: 'efficientnet_pytorch', the layout of the `efficientnet_pytorch` package and its Lite
+Built in: 'timm' (imgzoo's own layout, e.g. a training checkpoint: keys kept as they are), and
+'efficientnet_pytorch', the layout of the `efficientnet_pytorch` package and its Lite
 fork (`_conv_stem`, `_blocks.N._expand_conv`, `_fc`, ...). Those checkpoints are ports of
 Google's TensorFlow weights and use TensorFlow 'same' padding and batch-norm epsilon 1e-3, so
 they map onto the `tf_` architectures only.
@@ -116,6 +117,12 @@ def _resolve_layout(state_dict: Mapping[str, Any], layout: Optional[str]) -> str
     if layout not in _CONVERSIONS:
         raise ConversionError(f"Unknown checkpoint layout '{layout}'. Known layouts: {', '.join(list_conversions())}.")
     return layout
+
+
+@register_conversion('timm')
+def _native(state_dict: Mapping[str, torch.Tensor], architecture: str) -> StateDict:
+    """A checkpoint already in timm's (imgzoo's) layout: the keys stay; loading checks them strictly."""
+    return dict(state_dict)
 
 
 def _head_and_input(state_dict: Mapping[str, torch.Tensor], architecture: str) -> Tuple[int, int]:

@@ -192,3 +192,15 @@ def test_register_conversion(monkeypatch, lite0_state_dict):
     assert register_conversion('prefixed')(strip_prefix) is strip_prefix
     with pytest.raises(ValueError, match="'prefixed' is already registered"):
         register_conversion('prefixed')(lambda sd, arch: sd)
+
+
+def test_timm_layout_training_checkpoint_becomes_a_folder(tmp_path):
+    reference = timm_model('resnet18', num_classes=7)
+    checkpoint = tmp_path / 'train.pth'
+    torch.save({'epoch': 3, 'state_dict': {f'module.{k}': v for k, v in reference.state_dict().items()}}, checkpoint)
+    folder = convert_checkpoint(checkpoint, 'resnet18', tmp_path / 'out', layout='timm')
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True).eval()
+    x = seeded_input((2, 3, 64, 64))
+    with torch.no_grad():
+        assert max_diff(reference(x), ours(x)) <= ATOL
+    assert ours.num_classes == 7 and 'timm' in list_conversions()
