@@ -55,3 +55,14 @@ def timm_resnet18_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp('timm_resnet18') / 'resnet18'
     save_timm_folder(timm_model('resnet18', num_classes=10), folder)
     return folder
+
+
+@pytest.fixture(scope='module')
+def one_thread():
+    """One intra-op thread for a test module: on a shared machine, more threads than free cores stall every op."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

@@ -182,15 +182,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         repo_id, _, rest = path.lstrip('/').partition('/resolve/')
         revision, _, filename = rest.partition('/')
-        revision, filename = unquote(revision), unquote(filename)
-        repo, commit = self.hub._lookup(repo_id, revision)
-        if repo is None:
-            self._send_error(401, 'RepoNotFound', f'Repository {repo_id} not found')
+        found = self._resolve_or_error(repo_id, unquote(revision))
+        if found is None:
             return
-        if commit is None:
-            self._send_error(404, 'RevisionNotFound', f'Invalid rev id: {revision}')
-            return
-        files = repo.commits[commit]
+        files, commit = found
+        filename = unquote(filename)
         if filename not in files:
             self.send_response(404)
             self.send_header('X-Error-Code', 'EntryNotFound')
@@ -216,16 +212,24 @@ class _Handler(BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
-    def _serve_api(self, rest: str) -> None:
-        repo_id, _, revision = rest.partition('/revision/')
-        repo, commit = self.hub._lookup(repo_id.rstrip('/'), unquote(revision) or 'main')
+    def _resolve_or_error(self, repo_id: str, revision: str) -> Optional[Tuple[Dict[str, bytes], str]]:
+        """(files, commit) of a repo at a revision, or None after answering RepoNotFound / RevisionNotFound."""
+        repo, commit = self.hub._lookup(repo_id, revision)
         if repo is None:
             self._send_error(401, 'RepoNotFound', f'Repository {repo_id} not found')
-            return
+            return None
         if commit is None:
             self._send_error(404, 'RevisionNotFound', f'Invalid rev id: {revision}')
+            return None
+        return repo.commits[commit], commit
+
+    def _serve_api(self, rest: str) -> None:
+        repo_id, _, revision = rest.partition('/revision/')
+        repo_id = repo_id.rstrip('/')
+        found = self._resolve_or_error(repo_id, unquote(revision) or 'main')
+        if found is None:
             return
-        files = repo.commits[commit]
+        files, commit = found
         body = json.dumps({
             'id': repo_id, 'modelId': repo_id, 'sha': commit,
             'siblings': [{'rfilename': name, 'size': len(data)} for name, data in sorted(files.items())],

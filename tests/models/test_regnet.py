@@ -17,13 +17,7 @@ from imgzoo.models.regnet import RegNet, RegNetCfg, generate_regnet
 ARCHS = ['regnetx_002', 'regnetx_032', 'regnety_008', 'regnety_032', 'regnety_040']
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_thread():
-    """One intra-op thread: on a shared machine, more threads than free cores stall every op."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures('one_thread')
 
 
 def test_registered_archs_are_exactly_the_family():
