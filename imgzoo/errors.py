@@ -47,8 +47,8 @@ class NoPretrainedWeightsError(ImgzooError, ValueError):
     """`pretrained=True` for a configuration that says nowhere where weights live."""
 
 
-class InvalidModelArgsError(ImgzooError, TypeError):
-    """Keyword arguments the architecture does not accept, or values it cannot use."""
+class InvalidModelArgsError(ImgzooError, TypeError, ValueError):
+    """Keyword arguments the architecture does not accept (a TypeError), or values it cannot use (a ValueError)."""
 
 
 class ConfigNotFoundError(ImgzooError, FileNotFoundError):

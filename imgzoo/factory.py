@@ -1,28 +1,31 @@
 """`create_model`: the one place that runs the loading steps, in order.
 
-parse name (names) → resolve config (resolve, registry) → build (registry entrypoint, on the
-meta device when weights follow) → fetch files (sources) → read weights (weights) → adapt
-(adapt) → load strictly (load) → attach the resolved pretrained config.
+parse name (names) → resolve config (resolve, registry) → `build_model`, the one build path of every
+family: build (registry entrypoint, on the meta device when weights follow) → fetch files (sources)
+→ read weights (weights) → adapt (adapt) → load strictly (load) → attach the resolved pretrained
+config → wrap as a feature backbone (features) when features_only.
 """
 from __future__ import annotations
 
 import inspect
 import os
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Set, Union
 
 import torch
 from torch import nn
 
 from .adapt import adapt_state_dict
-from .errors import ImgzooError, InvalidModelArgsError
+from .errors import InvalidModelArgsError
+from .features import create_feature_model
 from .load import load_into_model
 from .meta import meta_device
 from .names import parse_model_name
 from .pretrained import PretrainedCfg
-from .registry import get_model_entrypoint
+from .registry import get_model_entrypoint, model_class_of
 from .resolve import locate_weights, merge_user_cfg, resolve_model
-from .weights import describe, read_state_dict, read_pickle, read_safetensors
+from .sources.common import WeightsLocation
+from .weights import describe, read_pickle, read_safetensors, read_state_dict
 
 PathLike = Union[str, os.PathLike]
 _NOT_SAVED_ARGS = ('num_classes', 'device', 'dtype')
@@ -38,6 +41,10 @@ def create_model(
     cache_dir: Optional[PathLike] = None,
     num_classes: Optional[int] = None,
     in_chans: Optional[int] = None,
+    features_only: bool = False,
+    out_indices: Union[int, Sequence[int], None] = None,
+    feature_cls: str = 'getter',
+    output_fmt: str = 'NCHW',
     device: Union[str, torch.device, None] = None,
     dtype: Optional[torch.dtype] = None,
     local_files_only: bool = False,
@@ -48,77 +55,105 @@ def create_model(
     With pretrained=True the weights named by the resolved config are loaded strictly,
     adapting the classifier to num_classes and the first conv to in_chans. Other keyword
     arguments go to the architecture (e.g. drop_rate, drop_path_rate, global_pool, img_size).
+    features_only=True returns a backbone giving the feature maps at out_indices (the
+    architecture's default taps when None) as a list, or a dict with feature_cls='dict'.
     """
     source = parse_model_name(model_name)
     resolved = resolve_model(source, cache_dir=cache_dir, local_files_only=local_files_only)
     cfg = merge_user_cfg(resolved.cfg, pretrained_cfg, pretrained_cfg_overlay)
-    architecture = resolved.architecture
-
     build_args: Dict[str, Any] = {**resolved.model_args, **model_kwargs}
     build_args['num_classes'] = cfg.num_classes if num_classes is None else num_classes
     build_args['in_chans'] = int(cfg.input_size[0]) if in_chans is None else in_chans
-    model = _build(architecture, build_args, on_meta=pretrained)
+    features = dict(out_indices=out_indices, feature_cls=feature_cls, output_fmt=output_fmt) if features_only else None
+    weights = (lambda: locate_weights(source, cfg, cache_dir=cache_dir, local_files_only=local_files_only)) \
+        if pretrained else None
+    return build_model(resolved.architecture, build_args, cfg, weights=weights, checkpoint_path=checkpoint_path,
+                       features=features, device=device, dtype=dtype)
 
-    if pretrained:
-        location = locate_weights(source, cfg, cache_dir=cache_dir, local_files_only=local_files_only)
-        state_dict = read_state_dict(location)
+
+def build_model(
+    architecture: str,
+    build_args: Dict[str, Any],
+    cfg: PretrainedCfg,
+    *,
+    weights: Optional[Callable[[], WeightsLocation]] = None,
+    checkpoint_path: Optional[PathLike] = None,
+    features: Optional[Mapping[str, Any]] = None,
+    device: Union[str, torch.device, None] = None,
+    dtype: Optional[torch.dtype] = None,
+) -> nn.Module:
+    """The one build path of every family: build (on the meta device when weights follow), load the
+    weights strictly, attach the config, and wrap as a feature backbone when asked."""
+    entrypoint = get_model_entrypoint(architecture)
+    check_model_args(architecture, entrypoint, build_args)
+    if weights is not None:
+        with meta_device():
+            model = entrypoint(**build_args)
+        location = weights()
         state_dict, reinit = adapt_state_dict(
-            state_dict, model, cfg.to_dict(),
+            read_state_dict(location), model, cfg.to_dict(),
             num_classes=build_args['num_classes'], in_chans=build_args['in_chans'],
         )
         load_into_model(
             model, state_dict, allowed_missing=reinit, architecture=architecture,
             source=describe(location), dtype=dtype, device=device,
         )
-    elif device is not None or dtype is not None:
-        model.to(device=device, dtype=dtype)
+    else:
+        model = entrypoint(**build_args)
+        if device is not None or dtype is not None:
+            model.to(device=device, dtype=dtype)
 
     if checkpoint_path is not None:
         load_checkpoint(model, checkpoint_path, architecture=architecture)
 
     _attach_cfg(model, cfg, architecture, build_args)
+    if features is not None:
+        model = _as_feature_model(model, architecture, features)
     return model
 
 
-def _build(architecture: str, build_args: Dict[str, Any], *, on_meta: bool) -> nn.Module:
-    entrypoint = get_model_entrypoint(architecture)
-    try:
-        if on_meta:
-            with meta_device():
-                return entrypoint(**build_args)
-        return entrypoint(**build_args)
-    except TypeError as e:
-        if 'unexpected keyword argument' not in str(e):
-            raise _unbuildable(architecture, build_args, e) from None
-        accepted = _accepted_args(entrypoint)
+def _as_feature_model(model: nn.Module, architecture: str, features: Mapping[str, Any]) -> nn.Module:
+    if not all(hasattr(model, m) for m in ('forward_intermediates', 'prune_intermediate_layers', 'feature_info')):
         raise InvalidModelArgsError(
-            f"'{architecture}' does not accept {str(e).split('argument')[-1].strip()}. "
-            f"Accepted model arguments: {', '.join(accepted) or 'see the model file'}."
-        ) from None
-    except ImgzooError:
-        raise
-    except (ValueError, RuntimeError, IndexError, KeyError, AttributeError, ZeroDivisionError, OverflowError,
-            AssertionError) as e:
-        raise _unbuildable(architecture, build_args, e) from None
+            f"'{architecture}' does not support features_only=True. "
+            "imgzoo.list_models(features_only=True) lists the architectures that do.")
+    wrapped = create_feature_model(model, **features)
+    wrapped.pretrained_cfg = wrapped.default_cfg = model.pretrained_cfg  # type: ignore[assignment]
+    return wrapped
 
 
-def _unbuildable(architecture: str, build_args: Dict[str, Any], error: Exception) -> InvalidModelArgsError:
-    """The error for model arguments (from config.json or keywords) the architecture rejects."""
-    args = ', '.join(f'{k}={v!r:.40}' for k, v in build_args.items())
-    return InvalidModelArgsError(
-        f"'{architecture}' cannot be built with {args}: {type(error).__name__}: {str(error)[:300]}. "
-        "Check the model arguments (the keywords given to create_model and 'model_args' in config.json)."
-    )
+def check_model_args(architecture: str, entrypoint: Callable[..., Any], build_args: Mapping[str, Any]) -> None:
+    """Refuse keyword arguments the architecture does not take, naming the ones it does.
+
+    Only names are checked here; values a model cannot use raise InvalidModelArgsError from the
+    model itself, and any other exception from model code is a bug that surfaces unchanged.
+    """
+    accepted = _accepted_args(entrypoint)
+    if accepted is None:
+        return
+    unknown = [k for k in build_args if k not in accepted]
+    if unknown:
+        names = ', '.join(repr(k) for k in unknown)
+        raise InvalidModelArgsError(
+            f"'{architecture}' does not accept {names}. "
+            f"Accepted model arguments: {', '.join(sorted(accepted))}."
+        )
 
 
-def _accepted_args(entrypoint: Any) -> list:
-    model_cls = inspect.signature(entrypoint).return_annotation
-    if isinstance(model_cls, str):
-        model_cls = entrypoint.__globals__.get(model_cls)
-    if not inspect.isclass(model_cls):
-        return []
-    return [n for n, p in inspect.signature(model_cls.__init__).parameters.items()
-            if n != 'self' and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+def _accepted_args(entrypoint: Callable[..., Any]) -> Optional[Set[str]]:
+    """Keyword names the builder and its model class take, or None when either takes **kwargs freely."""
+    builder = inspect.signature(entrypoint).parameters.values()
+    accepted = {p.name for p in builder if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    if not any(p.kind == p.VAR_KEYWORD for p in builder):
+        return accepted
+    model_cls = model_class_of(entrypoint)
+    if model_cls is None:
+        return None
+    params = list(inspect.signature(model_cls.__init__).parameters.values())[1:]
+    if any(p.kind == p.VAR_KEYWORD for p in params):
+        return None
+    return accepted | {p.name for p in params
+                       if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.default is not p.empty}
 
 
 def _attach_cfg(model: nn.Module, cfg: PretrainedCfg, architecture: str, build_args: Dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from PIL import Image
 import imgzoo
 from imgzoo import convert
 from imgzoo.convert import convert_checkpoint, convert_state_dict, detect_layout, list_conversions, register_conversion
-from parity import ATOL, max_diff, seeded_input, timm_model
+from parity import assert_close, max_diff, seeded_input, timm_model
 
 LITE0_CAT_CLASSES = range(281, 286)  # tabby, tiger cat, Persian, Siamese, Egyptian cat
 ESPRESSO = 967
@@ -100,9 +100,7 @@ def test_converted_folder_loads_strictly_in_timm_with_same_logits(lite0_folder):
     reference = timm.create_model(f'local-dir:{lite0_folder}', pretrained=True).eval()
     x = seeded_input((1, 3, 225, 225))
     with torch.no_grad():
-        assert max_diff(reference(x), ours(x)) <= ATOL
-
-
+        assert_close(reference(x), ours(x), 'outputs')
 def test_converted_folder_states_the_weights_preprocessing(lite0_folder):
     config = json.loads((lite0_folder / 'config.json').read_text())
     assert config['architecture'] == 'tf_efficientnet_lite0' and config['num_classes'] == 1000
@@ -125,9 +123,7 @@ def test_efficientnet_b_with_squeeze_excite_and_ten_classes(tmp_path):
     assert ours.pretrained_cfg['input_size'] == (3, 240, 240) and ours.pretrained_cfg['std'] == (0.229, 0.224, 0.225)
     x = seeded_input((2, 3, 65, 65))
     with torch.no_grad():
-        assert max_diff(reference(x), ours(x)) <= ATOL
-
-
+        assert_close(reference(x), ours(x), 'outputs')
 def test_missing_batchnorm_counters_are_filled(lite0_state_dict):
     old = {k: v for k, v in lite0_state_dict.items() if not k.endswith('num_batches_tracked')}
     converted = convert_state_dict(old, 'tf_efficientnet_lite0')
@@ -202,5 +198,5 @@ def test_timm_layout_training_checkpoint_becomes_a_folder(tmp_path):
     ours = imgzoo.create_model(f'local:{folder}', pretrained=True).eval()
     x = seeded_input((2, 3, 64, 64))
     with torch.no_grad():
-        assert max_diff(reference(x), ours(x)) <= ATOL
+        assert_close(reference(x), ours(x), 'outputs')
     assert ours.num_classes == 7 and 'timm' in list_conversions()

@@ -172,9 +172,11 @@ def test_every_architecture_builds_on_meta_without_symbolic_machinery():
     """Building for a pretrained load must not pull in sympy / torch._dynamo (seconds and 160 MB)."""
     probe = textwrap.dedent('''
         import sys, imgzoo
-        from imgzoo.factory import _build
+        from imgzoo.meta import meta_device
+        from imgzoo.registry import get_model_entrypoint
         for arch in imgzoo.list_models():
-            model = _build(arch, {'num_classes': 1000, 'in_chans': 3}, on_meta=True)
+            with meta_device():
+                model = get_model_entrypoint(arch)(num_classes=1000, in_chans=3)
             assert all(p.is_meta for p in model.parameters()), arch
             heavy = [m for m in ('sympy', 'torch._dynamo') if m in sys.modules]
             if heavy:

@@ -6,6 +6,7 @@ from typing import Callable, Type, Union
 import torch
 from torch import nn
 from torch.nn import functional as F
+from ..errors import InvalidModelArgsError
 
 
 class QuickGELU(nn.Module):
@@ -73,7 +74,7 @@ def get_act_layer(name_or_layer: Union[str, Callable[..., nn.Module], None]) -> 
     try:
         return _ACTIVATIONS[name_or_layer]
     except KeyError:
-        raise ValueError(f"Unknown activation {name_or_layer!r}; known: {sorted(_ACTIVATIONS)}.") from None
+        raise InvalidModelArgsError(f"Unknown activation {name_or_layer!r}; known: {sorted(_ACTIVATIONS)}.") from None
 
 
 def create_act(name_or_layer: Union[str, Callable[..., nn.Module], None], inplace: bool = False) -> nn.Module:

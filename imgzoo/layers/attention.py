@@ -6,6 +6,7 @@ from typing import Callable, Optional
 import torch
 from torch import nn
 from torch.nn import functional as F
+from ..errors import InvalidModelArgsError
 
 
 class Attention(nn.Module):
@@ -27,9 +28,9 @@ class Attention(nn.Module):
     ) -> None:
         super().__init__()
         if dim % num_heads:
-            raise ValueError(f"dim ({dim}) must be divisible by num_heads ({num_heads}).")
+            raise InvalidModelArgsError(f"dim ({dim}) must be divisible by num_heads ({num_heads}).")
         if qk_norm and norm_layer is None:
-            raise ValueError('qk_norm=True needs a norm_layer.')
+            raise InvalidModelArgsError('qk_norm=True needs a norm_layer.')
         self.num_heads = num_heads
         self.head_dim = dim // num_heads
         self.qkv = nn.Linear(dim, dim * 3, bias=qkv_bias)

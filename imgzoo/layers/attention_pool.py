@@ -8,6 +8,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .mlp import Mlp
+from ..errors import InvalidModelArgsError
 
 
 def trunc_normal_tf_(tensor: torch.Tensor, std: float = 1.0) -> torch.Tensor:
@@ -38,9 +39,9 @@ class AttentionPoolLatent(nn.Module):
     ) -> None:
         super().__init__()
         if in_features % num_heads:
-            raise ValueError(f"in_features ({in_features}) must be divisible by num_heads ({num_heads}).")
+            raise InvalidModelArgsError(f"in_features ({in_features}) must be divisible by num_heads ({num_heads}).")
         if pool_type not in ('token', 'avg', ''):
-            raise ValueError(f"pool_type must be 'token', 'avg' or '', got {pool_type!r}.")
+            raise InvalidModelArgsError(f"pool_type must be 'token', 'avg' or '', got {pool_type!r}.")
         self.num_heads = num_heads
         self.head_dim = in_features // num_heads
         self.latent_len = latent_len

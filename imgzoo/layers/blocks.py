@@ -17,6 +17,7 @@ from .activations import create_act
 from .drop import DropPath
 from .norm_act import ActLayer, BatchNormAct2d
 from .padding import create_conv2d
+from ..errors import InvalidModelArgsError
 
 NormActFactory = Callable[..., nn.Module]
 PadType = Union[str, int]
@@ -31,7 +32,7 @@ class SqueezeExcite(nn.Module):
     ) -> None:
         super().__init__()
         if rd_channels < 1:
-            raise ValueError(f"SqueezeExcite needs at least one reduced channel, got rd_channels={rd_channels}.")
+            raise InvalidModelArgsError(f"SqueezeExcite needs at least one reduced channel, got rd_channels={rd_channels}.")
         self.conv_reduce = nn.Conv2d(channels, rd_channels, 1, bias=True)
         self.act1 = create_act(act_layer, inplace=True)
         self.conv_expand = nn.Conv2d(rd_channels, channels, 1, bias=True)

@@ -7,6 +7,7 @@ from typing import Tuple, Union
 import torch
 from torch import nn
 from torch.nn import functional as F
+from ..errors import InvalidModelArgsError
 
 
 
@@ -67,7 +68,7 @@ def create_conv2d(
         elif mode == '':
             padding = get_padding(kernel_size, stride, dilation)
         else:
-            raise ValueError(f"padding must be '', 'same', 'valid' or an int, got {padding!r}.")
+            raise InvalidModelArgsError(f"padding must be '', 'same', 'valid' or an int, got {padding!r}.")
     return nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=padding,
                      dilation=dilation, groups=groups, bias=bias)
 

@@ -10,6 +10,7 @@ from torch.nn import functional as F
 
 from ..errors import InputSizeError
 from .helpers import to_2tuple
+from ..errors import InvalidModelArgsError
 
 SizeLike = Union[int, Sequence[int]]
 
@@ -36,14 +37,14 @@ class PatchEmbed(nn.Module):
     ) -> None:
         super().__init__()
         if output_fmt not in ('NLC', 'NHWC'):
-            raise ValueError(f"output_fmt must be 'NLC' or 'NHWC', got {output_fmt!r}.")
+            raise InvalidModelArgsError(f"output_fmt must be 'NLC' or 'NHWC', got {output_fmt!r}.")
         self.patch_size: Tuple[int, int] = tuple(int(p) for p in to_2tuple(patch_size))  # type: ignore[assignment]
         self.img_size: Tuple[int, int] = tuple(int(s) for s in to_2tuple(img_size))  # type: ignore[assignment]
         if len(self.patch_size) != 2 or len(self.img_size) != 2 or min(*self.patch_size, *self.img_size) <= 0:
-            raise ValueError(f"img_size and patch_size must be positive (H, W) sizes, got {img_size!r}, {patch_size!r}.")
+            raise InvalidModelArgsError(f"img_size and patch_size must be positive (H, W) sizes, got {img_size!r}, {patch_size!r}.")
         self.grid_size: Tuple[int, int] = (self.img_size[0] // self.patch_size[0], self.img_size[1] // self.patch_size[1])
         if min(self.grid_size) == 0:
-            raise ValueError(f"img_size {self.img_size} is smaller than one patch {self.patch_size}.")
+            raise InvalidModelArgsError(f"img_size {self.img_size} is smaller than one patch {self.patch_size}.")
         self.num_patches = self.grid_size[0] * self.grid_size[1]
         self.output_fmt = output_fmt
         self.strict_img_size = strict_img_size
@@ -93,7 +94,7 @@ def resample_patch_embed(
     original kernel gave on the original image (as far as the resize is invertible).
     """
     if weight.ndim != 4:
-        raise ValueError(f"Expected a (out, in, h, w) patch kernel, got shape {tuple(weight.shape)}.")
+        raise InvalidModelArgsError(f"Expected a (out, in, h, w) patch kernel, got shape {tuple(weight.shape)}.")
     old_h, old_w = int(weight.shape[-2]), int(weight.shape[-1])
     new_h, new_w = int(new_size[0]), int(new_size[1])
     if (old_h, old_w) == (new_h, new_w):

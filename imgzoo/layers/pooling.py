@@ -5,6 +5,7 @@ from typing import Optional, Tuple
 
 import torch
 from torch import nn
+from ..errors import InvalidModelArgsError
 
 POOL_TYPES = ('avg', 'max', 'avgmax', 'catavgmax', '')
 
@@ -16,7 +17,7 @@ class GlobalPool2d(nn.Module):
         super().__init__()
         pool_type = pool_type or ''
         if pool_type not in POOL_TYPES:
-            raise ValueError(f"global_pool must be one of {POOL_TYPES}, got {pool_type!r}.")
+            raise InvalidModelArgsError(f"global_pool must be one of {POOL_TYPES}, got {pool_type!r}.")
         self.pool_type = pool_type
         self.flatten = flatten and bool(pool_type)
 
@@ -61,5 +62,5 @@ def create_classifier(
 def check_num_classes(num_classes: Optional[int]) -> int:
     """Validate a num_classes argument (0 means no classifier)."""
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 0:
-        raise ValueError(f"num_classes must be a non-negative integer (0 for no classifier), got {num_classes!r}.")
+        raise InvalidModelArgsError(f"num_classes must be a non-negative integer (0 for no classifier), got {num_classes!r}.")
     return num_classes

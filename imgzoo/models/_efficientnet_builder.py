@@ -23,6 +23,7 @@ from torch import nn
 from ..layers.blocks import ConvBnAct, DepthwiseSeparableConv, EdgeResidual, InvertedResidual, SqueezeExcite
 from ..layers.helpers import make_divisible
 from ..layers.norm_act import BatchNormAct2d
+from ..errors import InvalidModelArgsError
 
 BN_EPS_TF = 1e-3
 BN_MOMENTUM_TF = 1 - 0.99
@@ -51,9 +52,9 @@ class BlockDef:
 
     def __post_init__(self) -> None:
         if self.kind not in BLOCK_KINDS:
-            raise ValueError(f"Unknown block kind {self.kind!r}; expected one of {BLOCK_KINDS}.")
+            raise InvalidModelArgsError(f"Unknown block kind {self.kind!r}; expected one of {BLOCK_KINDS}.")
         if self.repeats < 1 or self.stride not in (1, 2):
-            raise ValueError(f"Invalid block definition {self}: repeats must be >= 1 and stride 1 or 2.")
+            raise InvalidModelArgsError(f"Invalid block definition {self}: repeats must be >= 1 and stride 1 or 2.")
 
 
 Stage = Tuple[BlockDef, ...]

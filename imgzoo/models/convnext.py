@@ -18,10 +18,8 @@ from ..errors import InvalidModelArgsError
 from ..layers import DropPath, LayerNorm2d, Mlp, check_num_classes
 from ..layers.classifier import ClassifierHead, NormMlpClassifierHead
 from ..layers.mlp import GlobalResponseNormMlp
-from ..registry import register_model, register_pretrained_cfgs
-from ._tags.convnext import PRETRAINED_CFGS
+from ..registry import register_model
 
-register_pretrained_cfgs(PRETRAINED_CFGS)
 
 NormLayer = Callable[[int], nn.Module]
 

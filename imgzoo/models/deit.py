@@ -14,11 +14,9 @@ import torch
 from torch import nn
 
 from ..errors import InvalidModelArgsError
-from ..registry import register_model, register_pretrained_cfgs
-from ._tags.deit import PRETRAINED_CFGS
+from ..registry import register_model
 from .vision_transformer import VisionTransformer
 
-register_pretrained_cfgs(PRETRAINED_CFGS)
 
 
 class VisionTransformerDistilled(VisionTransformer):

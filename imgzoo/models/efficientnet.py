@@ -17,14 +17,12 @@ from torch.nn import functional as F
 
 from ..layers import check_num_classes, create_classifier, create_conv2d
 from ..layers.norm_act import BatchNormAct2d
-from ..registry import register_model, register_pretrained_cfgs
+from ..registry import register_model
 from ._efficientnet_builder import (
     BN_EPS_TF, EFFICIENTNET_SE, BlockDef, SqueezeExciteCfg, Stage, build_stages, cn, ds, er, expand_stages, init_weights_goog,
     ir, round_channels,
 )
-from ._tags.efficientnet import PRETRAINED_CFGS
 
-register_pretrained_cfgs(PRETRAINED_CFGS)
 
 
 class EfficientNet(nn.Module):

@@ -18,14 +18,12 @@ from torch.nn import functional as F
 from ..errors import InvalidModelArgsError
 from ..layers import GlobalPool2d, check_num_classes, create_act, create_conv2d
 from ..layers.norm_act import BatchNormAct2d
-from ..registry import register_model, register_pretrained_cfgs
+from ..registry import register_model
 from ._efficientnet_builder import (
     BN_EPS_TF, MOBILENETV3_SE, BlockDef, SqueezeExciteCfg, build_stages, cn, ds, expand_stages, init_weights_goog, ir,
     round_channels,
 )
-from ._tags.mobilenetv3 import PRETRAINED_CFGS
 
-register_pretrained_cfgs(PRETRAINED_CFGS)
 
 
 class MobileNetV3(nn.Module):

@@ -19,10 +19,8 @@ from torch import nn
 from ..errors import InvalidModelArgsError
 from ..layers import ConvNormAct, DropPath, SEModule, check_num_classes, create_act, make_divisible
 from ..layers.classifier import ClassifierHead
-from ..registry import register_model, register_pretrained_cfgs
-from ._tags.regnet import PRETRAINED_CFGS
+from ..registry import register_model
 
-register_pretrained_cfgs(PRETRAINED_CFGS)
 
 ActLayer = Union[str, Callable[..., nn.Module]]
 

@@ -7,17 +7,18 @@ Variants differ in stem ('' is a 7x7 conv, 'deep' three 3x3 convs), downsample s
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Sequence, Type, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ..features import check_output_fmt, feature_take_indices
 from ..layers import DropPath, SEModule, check_num_classes, create_classifier
-from ..registry import register_model, register_pretrained_cfgs
-from ._tags.resnet import PRETRAINED_CFGS
+from ..registry import register_model
+from ._base import ImgzooModel, checkpoint_seq
+from ..errors import InvalidModelArgsError
 
-register_pretrained_cfgs(PRETRAINED_CFGS)
 
 
 class BasicBlock(nn.Module):
@@ -31,7 +32,7 @@ class BasicBlock(nn.Module):
     ) -> None:
         super().__init__()
         if cardinality != 1 or base_width != 64:
-            raise ValueError('BasicBlock supports only cardinality=1 and base_width=64.')
+            raise InvalidModelArgsError('BasicBlock supports only cardinality=1 and base_width=64.')
         outplanes = planes * self.expansion
         self.conv1 = nn.Conv2d(inplanes, planes, 3, stride=stride, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(planes)
@@ -106,7 +107,7 @@ def _downsample(inplanes: int, outplanes: int, stride: int, avg_down: bool) -> O
     return nn.Sequential(pool, nn.Conv2d(inplanes, outplanes, 1, stride=1, bias=False), nn.BatchNorm2d(outplanes))
 
 
-class ResNet(nn.Module):
+class ResNet(ImgzooModel):
     """ResNet with timm's stem and downsample options; see the module docstring."""
 
     def __init__(
@@ -128,7 +129,7 @@ class ResNet(nn.Module):
     ) -> None:
         super().__init__()
         if stem_type not in ('', 'deep'):
-            raise ValueError(f"stem_type must be '' or 'deep', got {stem_type!r}.")
+            raise InvalidModelArgsError(f"stem_type must be '' or 'deep', got {stem_type!r}.")
         self.num_classes = check_num_classes(num_classes)
         self.in_chans = in_chans
         self.drop_rate = drop_rate
@@ -149,6 +150,7 @@ class ResNet(nn.Module):
         self.bn1 = nn.BatchNorm2d(inplanes)
         self.act1 = nn.ReLU(inplace=True)
         self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        self.feature_info = [dict(num_chs=inplanes, reduction=2, module='act1')]
 
         total_blocks = sum(layers)
         block_idx = 0
@@ -165,6 +167,7 @@ class ResNet(nn.Module):
                 inplanes = planes * block.expansion
                 block_idx += 1
             self.add_module(f'layer{stage_idx + 1}', nn.Sequential(*blocks))
+            self.feature_info.append(dict(num_chs=inplanes, reduction=4 * 2 ** stage_idx, module=f'layer{stage_idx + 1}'))
 
         self.num_features = self.head_hidden_size = 512 * block.expansion
         self.global_pool, self.fc = create_classifier(self.num_features, self.num_classes, pool_type=global_pool)
@@ -180,6 +183,9 @@ class ResNet(nn.Module):
                 if isinstance(m, (BasicBlock, Bottleneck)):
                     m.zero_init_last()
 
+    def group_matcher(self, coarse: bool = False) -> Dict[str, str]:
+        return dict(stem=r'^conv1|bn1|maxpool', blocks=r'^layer(\d+)' if coarse else r'^layer(\d+)\.(\d+)')
+
     def get_classifier(self) -> nn.Module:
         return self.fc
 
@@ -189,8 +195,53 @@ class ResNet(nn.Module):
         pool_type = self.global_pool.pool_type if global_pool is None else global_pool
         self.global_pool, self.fc = create_classifier(self.num_features, self.num_classes, pool_type=pool_type)
 
+    def _stem(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act1(self.bn1(self.conv1(x)))
+
+    def forward_intermediates(
+        self, x: torch.Tensor, indices: Union[int, List[int], None] = None, norm: bool = False,
+        stop_early: bool = False, output_fmt: str = 'NCHW', intermediates_only: bool = False,
+    ) -> Union[List[torch.Tensor], Tuple[torch.Tensor, List[torch.Tensor]]]:
+        """Final features and the feature maps at indices (0 the stem, 1-4 the stages)."""
+        check_output_fmt(output_fmt)
+        take_indices, max_index = feature_take_indices(5, indices)
+        intermediates = []
+        x = self._stem(x)
+        if 0 in take_indices:
+            intermediates.append(x)
+        x = self.maxpool(x)
+        layer_names = ('layer1', 'layer2', 'layer3', 'layer4')
+        if stop_early:
+            layer_names = layer_names[:max_index]
+        for feat_idx, name in enumerate(layer_names, start=1):
+            layer = getattr(self, name)
+            x = checkpoint_seq(layer, x) if self.grad_checkpointing else layer(x)
+            if feat_idx in take_indices:
+                intermediates.append(x)
+        if intermediates_only:
+            return intermediates
+        return x, intermediates
+
+    def prune_intermediate_layers(
+        self, indices: Union[int, List[int]] = 1, prune_norm: bool = False, prune_head: bool = True,
+    ) -> List[int]:
+        """Drop the stages after the last index needed (and the head); returns the kept indices."""
+        take_indices, max_index = feature_take_indices(5, indices)
+        for name in ('layer1', 'layer2', 'layer3', 'layer4')[max_index:]:
+            setattr(self, name, nn.Sequential())
+        if max_index == 0:
+            self.maxpool = nn.Identity()
+        prune_end = max_index < 4
+        if prune_end:
+            self.num_features = self.head_hidden_size = self.feature_info[max_index]['num_chs']
+        if prune_head or prune_end:
+            self.reset_classifier(0, '')
+        return take_indices
+
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.maxpool(self.act1(self.bn1(self.conv1(x))))
+        x = self.maxpool(self._stem(x))
+        if self.grad_checkpointing:
+            return checkpoint_seq([self.layer1, self.layer2, self.layer3, self.layer4], x, flatten=True)
         x = self.layer1(x)
         x = self.layer2(x)
         x = self.layer3(x)
@@ -201,9 +252,6 @@ class ResNet(nn.Module):
         if self.drop_rate:
             x = F.dropout(x, p=float(self.drop_rate), training=self.training)
         return x if pre_logits else self.fc(x)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.forward_head(self.forward_features(x))
 
 
 def _resnet(block: Union[Type[BasicBlock], Type[Bottleneck]], layers: Sequence[int], **kwargs: Any) -> ResNet:

@@ -40,10 +40,8 @@ from ..layers.attention_pool import AttentionPoolLatent
 from ..layers.layer_scale import LayerScale
 from ..layers.patch_embed import PatchEmbed, resample_patch_embed
 from ..layers.pos_embed import infer_square_grid, resample_abs_pos_embed
-from ..registry import register_model, register_pretrained_cfgs
-from ._tags.vision_transformer import PRETRAINED_CFGS
+from ..registry import register_model
 
-register_pretrained_cfgs(PRETRAINED_CFGS)
 
 NormLayer = Callable[[int], nn.Module]
 ActLayer = Union[str, Callable[..., nn.Module]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 from parity import (
-    ATOL,
+    assert_close,
     check_imgzoo_to_timm,
     check_in_chans_adaptation,
     check_num_classes_adaptation,
@@ -37,9 +37,7 @@ def test_timm_folder_loads_with_same_logits(arch, tmp_path):
     if arch in SAME_PADDING:
         x = seeded_input(ODD_INPUT)
         with torch.no_grad():
-            assert max_diff(reference(x), ours(x)) <= ATOL
-
-
+            assert_close(reference(x), ours(x), 'outputs')
 @pytest.mark.parametrize('arch', ARCHS)
 def test_imgzoo_folder_loads_in_timm_with_same_logits(arch, tmp_path):
     check_imgzoo_to_timm(arch, tmp_path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 import torch
 from parity import (
-    ATOL,
+    assert_close,
     check_imgzoo_to_timm,
     check_timm_to_imgzoo,
     max_diff,
@@ -97,9 +97,7 @@ def test_timm_folder_loads_with_same_logits_and_saves_back(arch, tmp_path):
     assert list(reference.state_dict()) == list(ours.state_dict())
     folder = imgzoo.save_pretrained(ours, tmp_path / 'imgzoo')
     x = seeded_input(_shape(model_args), seed=3)
-    assert max_diff(_logits(_timm_load(folder), x), _logits(ours, x)) <= ATOL
-
-
+    assert_close(_logits(_timm_load(folder), x), _logits(ours, x), 'outputs')
 @pytest.mark.parametrize('arch', [
     'vit_tiny_patch16_224', 'deit_base_distilled_patch16_224', 'vit_small_patch14_reg4_dinov2',
     'vit_base_patch16_clip_quickgelu_224', 'vit_base_patch16_siglip_224',
@@ -144,9 +142,7 @@ def test_pos_embed_resampled_from_224_checkpoint_to_384_like_timm(arch, depth, t
     assert ours.pos_embed.shape == reference.pos_embed.shape
     assert max_diff(ours.pos_embed.detach(), reference.pos_embed.detach()) <= 1e-6
     x = seeded_input((1, 3, 384, 384))
-    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
-
-
+    assert_close(_logits(reference, x), _logits(ours, x), 'outputs')
 @pytest.mark.parametrize('arch', ['vit_small_patch14_dinov2', 'vit_small_patch14_reg4_dinov2'])
 def test_dinov2_pos_embed_resampled_from_518_to_224_like_timm(arch, tmp_path):
     folder = save_timm_folder(timm_model(arch, depth=1), tmp_path / arch, model_args={'depth': 1})
@@ -155,9 +151,7 @@ def test_dinov2_pos_embed_resampled_from_518_to_224_like_timm(arch, tmp_path):
     assert ours.pos_embed.shape == reference.pos_embed.shape
     assert max_diff(ours.pos_embed.detach(), reference.pos_embed.detach()) <= 1e-6
     x = seeded_input((1, 3, 224, 224))
-    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
-
-
+    assert_close(_logits(reference, x), _logits(ours, x), 'outputs')
 @pytest.mark.parametrize('arch,model_args', [
     ('vit_tiny_patch16_224', {'depth': 2}),
     ('vit_tiny_patch16_224', {'depth': 1, 'reg_tokens': 2, 'no_embed_class': True}),
@@ -167,7 +161,7 @@ def test_dynamic_img_size_on_160x256_matches_timm(arch, model_args, tmp_path):
     model_args = dict(model_args, dynamic_img_size=True)
     reference, ours = check_timm_to_imgzoo(arch, tmp_path, (1, 3, 160, 256), model_args=model_args)
     x = seeded_input((1, 3, 96, 48), seed=5)
-    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
+    assert_close(_logits(reference, x), _logits(ours, x), 'outputs')
     with pytest.raises(InputSizeError, match='multiples of the patch size'):
         ours(seeded_input((1, 3, 150, 256)))
 
@@ -192,18 +186,16 @@ def test_pooling_and_token_options_match_timm(model_args, tmp_path):
     x = seeded_input((2, 3, 64, 64))
     with torch.no_grad():
         feats = ours.forward_features(x)
-        assert max_diff(reference.forward_features(x), feats) <= ATOL
-        assert max_diff(reference.forward_head(feats, pre_logits=True), ours.forward_head(feats, pre_logits=True)) <= ATOL
-
-
+        assert_close(reference.forward_features(x), feats, 'outputs')
+        assert_close(reference.forward_head(feats, pre_logits=True), ours.forward_head(feats, pre_logits=True), 'outputs')
 def test_num_classes_adaptation_matches_timm_pre_logits(tmp_path):
     folder = save_timm_folder(timm_model('vit_tiny_patch16_224', **S16), tmp_path / 'vit', model_args=S16)
     reference = _timm_load(folder, num_classes=10)
     ours = imgzoo.create_model(f'local:{folder}', pretrained=True, num_classes=10).eval()
     x = seeded_input(_shape(S16))
     with torch.no_grad():
-        assert max_diff(reference.forward_head(reference.forward_features(x), pre_logits=True),
-                        ours.forward_head(ours.forward_features(x), pre_logits=True)) <= ATOL
+        assert_close(ours.forward_head(ours.forward_features(x), pre_logits=True),
+                     reference.forward_head(reference.forward_features(x), pre_logits=True), 'pre-logits')
         assert ours(x).shape == (2, 10)
     assert ours.head.weight.shape == (10, 192) and not ours.head.weight.is_meta
     head = ours.head.weight.detach(), ours.head.bias.detach()
@@ -236,7 +228,7 @@ def test_in_chans_adaptation_matches_timm_logits(in_chans, tmp_path):
     reference = _timm_load(folder, in_chans=in_chans)
     ours = imgzoo.create_model(f'local:{folder}', pretrained=True, in_chans=in_chans)
     x = seeded_input((2, in_chans, 64, 64))
-    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
+    assert_close(_logits(reference, x), _logits(ours, x), 'outputs')
     assert ours.pretrained_cfg['input_size'][0] == in_chans
 
 
@@ -248,9 +240,7 @@ def test_patch_size_change_resamples_the_patch_kernel_like_timm(tmp_path):
     assert ours.patch_embed.proj.weight.shape == (192, 3, 8, 8)
     assert max_diff(ours.patch_embed.proj.weight.detach(), reference.patch_embed.proj.weight.detach()) <= 1e-5
     x = seeded_input((2, 3, 64, 64))
-    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
-
-
+    assert_close(_logits(reference, x), _logits(ours, x), 'outputs')
 def test_siglip_without_attention_pool_drops_its_weights_like_timm(tmp_path):
     model_args = {'depth': 1, 'img_size': 64}
     folder = save_timm_folder(timm_model('vit_base_patch16_siglip_224', **model_args), tmp_path / 'siglip',
@@ -259,9 +249,7 @@ def test_siglip_without_attention_pool_drops_its_weights_like_timm(tmp_path):
     ours = imgzoo.create_model(f'local:{folder}', pretrained=True, global_pool='avg', fc_norm=False)
     assert ours.attn_pool is None
     x = seeded_input((2, 3, 64, 64))
-    assert max_diff(_logits(reference, x), _logits(ours, x)) <= ATOL
-
-
+    assert_close(_logits(reference, x), _logits(ours, x), 'outputs')
 def test_unsquare_pos_embed_checkpoint_is_a_named_error(tmp_path):
     model_args = {'depth': 1, 'img_size': (32, 64)}
     folder = save_timm_folder(timm_model('vit_tiny_patch16_224', **model_args), tmp_path / 'vit', model_args=model_args)
