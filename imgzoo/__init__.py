@@ -8,9 +8,11 @@ from .errors import (
 from .convert import convert_checkpoint, convert_state_dict, list_conversions
 from .data import create_transform, get_label_names, imagenet_class_names, resolve_data_config, resolve_label_names
 from .factory import create_model, load_checkpoint
+from .features import FeatureGetterNet, FeatureInfo, feature_take_indices
 from .names import ModelSource, parse_model_name
 from .pretrained import PretrainedCfg
 from .registry import get_pretrained_cfg, is_model, list_models, list_pretrained, register_model
+from .optim import param_groups_layer_decay, param_groups_weight_decay
 from .save import save_pretrained
 from .sources.hub import HubUnreachableWarning
 
@@ -26,4 +28,5 @@ __all__ = [
     'create_transform', 'get_label_names', 'imagenet_class_names', 'resolve_data_config', 'resolve_label_names',
     'convert_checkpoint', 'convert_state_dict', 'list_conversions',
     'ImageReadError', 'InputSizeError', 'InvalidManifestError', 'ManifestNotFoundError', 'HubUnreachableWarning',
+    'FeatureGetterNet', 'FeatureInfo', 'feature_take_indices', 'param_groups_layer_decay', 'param_groups_weight_decay',
 ]
