@@ -6,7 +6,10 @@ from .errors import (
     UnknownPretrainedTagError, UnsafeCheckpointError, WeightsNotFoundError,
 )
 from .convert import convert_checkpoint, convert_state_dict, list_conversions
-from .data import create_transform, get_label_names, imagenet_class_names, resolve_data_config, resolve_label_names
+from .data import (
+    Mixup, SoftTargetCrossEntropy, create_transform, get_label_names, imagenet_class_names, mixup_target,
+    resolve_data_config, resolve_label_names, resolve_model_data_config,
+)
 from .factory import create_model, load_checkpoint
 from .features import FeatureGetterNet, FeatureInfo, feature_take_indices
 from .names import ModelSource, parse_model_name
@@ -26,6 +29,7 @@ __all__ = [
     'WeightsNotFoundError', 'create_model', 'get_pretrained_cfg', 'is_model', 'list_models', 'list_pretrained',
     'load_checkpoint', 'parse_model_name', 'register_model', 'save_pretrained',
     'create_transform', 'get_label_names', 'imagenet_class_names', 'resolve_data_config', 'resolve_label_names',
+    'resolve_model_data_config', 'Mixup', 'SoftTargetCrossEntropy', 'mixup_target',
     'convert_checkpoint', 'convert_state_dict', 'list_conversions',
     'ImageReadError', 'InputSizeError', 'InvalidManifestError', 'ManifestNotFoundError', 'HubUnreachableWarning',
     'FeatureGetterNet', 'FeatureInfo', 'feature_take_indices', 'param_groups_layer_decay', 'param_groups_weight_decay',

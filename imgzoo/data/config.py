@@ -5,10 +5,14 @@ the pretrained config (given directly, else the one attached to the model), then
 """
 from __future__ import annotations
 
+import argparse
+import logging
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import InvalidConfigError
 from ..pretrained import IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, PretrainedCfg
+
+_logger = logging.getLogger(__name__)
 
 DEFAULT_CROP_PCT = 0.875
 DEFAULT_CROP_MODE = 'center'
@@ -83,11 +87,29 @@ def _channel_stats(
     return stats
 
 
+def _split_args(args: Any, model: Any) -> Tuple[Dict[str, Any], Any]:
+    """timm's `args` (a dict or argparse namespace of overrides) apart from imgzoo's model-first form."""
+    if args is None:
+        return {}, model
+    if isinstance(args, Mapping):
+        return dict(args), model
+    if isinstance(args, argparse.Namespace):
+        return vars(args), model
+    if model is None and (hasattr(args, 'pretrained_cfg') or hasattr(args, 'forward')):
+        return {}, args
+    raise InvalidConfigError(
+        f"resolve_data_config takes a dict of overrides (or an argparse namespace) first, got "
+        f"{type(args).__name__}. Call resolve_data_config(model) or resolve_data_config({{}}, model=model)."
+    )
+
+
 def resolve_data_config(
-    model: Any = None,
+    args: Any = None,
     pretrained_cfg: CfgLike = None,
-    *,
+    model: Any = None,
     use_test_size: bool = False,
+    verbose: bool = False,
+    *,
     input_size: Optional[Sequence[int]] = None,
     img_size: Union[int, Sequence[int], None] = None,
     in_chans: Optional[int] = None,
@@ -99,12 +121,37 @@ def resolve_data_config(
 ) -> Dict[str, Any]:
     """The data config {input_size, interpolation, mean, std, crop_pct, crop_mode} for evaluation.
 
-    Each key comes from the explicit argument if given, else from pretrained_cfg (or, without it,
+    Called as timm's `resolve_data_config(args, pretrained_cfg=None, model=None, use_test_size=False)`:
+    args is a dict (or argparse namespace) whose keys `input_size`, `img_size`, `in_chans`/`chans`,
+    `interpolation`, `mean`, `std`, `crop_pct`, `crop_mode` override (other keys are ignored, as
+    timm does). imgzoo's model-first form `resolve_data_config(model)` is accepted too, and each
+    override can be given as a keyword argument (which wins over args).
+
+    Each key comes from the override if given, else from pretrained_cfg (or, without it,
     `model.pretrained_cfg`), else timm's default. use_test_size picks `test_input_size` and
     `test_crop_pct` where the pretrained config has them. A configured mean or std with a value per
     RGB channel, for a model built with other in_chans, is averaged over its channels (timm keeps it
     as is, which does not fit such inputs).
     """
+    overrides, model = _split_args(args, model)
+    # timm reads interpolation, crop_pct and crop_mode from args only when truthy.
+    from_args = {
+        'input_size': overrides.get('input_size'), 'img_size': overrides.get('img_size'),
+        'in_chans': _first(overrides.get('in_chans'), overrides.get('chans')),
+        'interpolation': overrides.get('interpolation') or None, 'mean': overrides.get('mean'),
+        'std': overrides.get('std'), 'crop_pct': overrides.get('crop_pct') or None,
+        'crop_mode': overrides.get('crop_mode') or None,
+    }
+    input_size = _first(input_size, from_args['input_size'])
+    img_size = _first(img_size, from_args['img_size'])
+    in_chans = _first(in_chans, from_args['in_chans'])
+    interpolation = _first(interpolation, from_args['interpolation'])
+    mean = _first(mean, from_args['mean'])
+    std = _first(std, from_args['std'])
+    crop_pct = _first(crop_pct, from_args['crop_pct'])
+    crop_mode = _first(crop_mode, from_args['crop_mode'])
+    if not pretrained_cfg:
+        pretrained_cfg = None
     if pretrained_cfg is None and model is not None:
         pretrained_cfg = getattr(model, 'pretrained_cfg', None)
     cfg = _as_dict(pretrained_cfg)
@@ -126,7 +173,7 @@ def resolve_data_config(
     resolved_std = _channel_stats('std', std, cfg.get('std'), IMAGENET_DEFAULT_STD, size[0])
     if not all(v > 0 for v in resolved_std):
         raise InvalidConfigError(f"std values must all be above 0, got {resolved_std!r}.")
-    return {
+    resolved = {
         'input_size': size,
         'interpolation': resolved_interpolation,
         'mean': _channel_stats('mean', mean, cfg.get('mean'), IMAGENET_DEFAULT_MEAN, size[0]),
@@ -134,3 +181,18 @@ def resolve_data_config(
         'crop_pct': float(resolved_crop_pct),
         'crop_mode': resolved_crop_mode,
     }
+    if verbose:
+        _logger.info('Data processing configuration: %s', resolved)
+    return resolved
+
+
+def resolve_model_data_config(
+    model: Any,
+    args: Any = None,
+    pretrained_cfg: CfgLike = None,
+    use_test_size: bool = False,
+    verbose: bool = False,
+) -> Dict[str, Any]:
+    """`resolve_data_config` with the model first (timm's `resolve_model_data_config`)."""
+    return resolve_data_config(args, pretrained_cfg=pretrained_cfg, model=model, use_test_size=use_test_size,
+                               verbose=verbose)
