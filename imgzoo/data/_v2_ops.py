@@ -103,7 +103,34 @@ class RandomResizedCropRandomInterpolation(v2.RandomResizedCrop):
     _transform = transform
 
 
-class RandAugmentTimm(v2.RandAugment):
+class _TensorSafeInterpolation:
+    """v2's geometric auto-augment ops on tensors only take nearest or bilinear: on a tensor (and
+    AugMix turns PIL images into tensors) another mode is replaced by bilinear."""
+
+    def _apply_image_or_video_transform(self, image: Any, transform_id: str, magnitude: float, interpolation: Any,
+                                        fill: Any) -> Any:
+        if isinstance(image, torch.Tensor) and v2.InterpolationMode(interpolation) not in _TENSOR_MODES:
+            interpolation = v2.InterpolationMode.BILINEAR
+        return super()._apply_image_or_video_transform(  # type: ignore[misc]
+            image, transform_id, magnitude, interpolation=interpolation, fill=fill)
+
+
+_TENSOR_MODES = (v2.InterpolationMode.NEAREST, v2.InterpolationMode.BILINEAR)
+
+
+class AugMix(_TensorSafeInterpolation, v2.AugMix):
+    """v2.AugMix, bilinear where it works on tensors."""
+
+
+class AutoAugment(_TensorSafeInterpolation, v2.AutoAugment):
+    """v2.AutoAugment, bilinear on tensors."""
+
+
+class TrivialAugmentWide(_TensorSafeInterpolation, v2.TrivialAugmentWide):
+    """v2.TrivialAugmentWide, bilinear on tensors."""
+
+
+class RandAugmentTimm(_TensorSafeInterpolation, v2.RandAugment):
     """v2.RandAugment with timm's RandAugment options: each of num_ops ops is applied with probability
     `prob`, the magnitude (timm's 0..10 scale) gets Gaussian noise of std `magnitude_std` (uniform in
     [0, magnitude] when infinite) clipped to [0, magnitude_max], and interpolation may be drawn per op.

@@ -61,7 +61,7 @@ def _spec_options(spec: str, tokens: Sequence[str], allowed: Sequence[str]) -> D
 def _auto_augment(spec: str, img_size: Tuple[int, int], mean: Sequence[float], interpolation: str) -> Any:
     from torchvision.transforms import v2
 
-    from ._v2_ops import RandAugmentTimm
+    from ._v2_ops import AugMix, AutoAugment, RandAugmentTimm, TrivialAugmentWide
 
     fill = [min(255, round(255 * m)) for m in mean]
     random_interp = interpolation == RANDOM_INTERPOLATION
@@ -84,11 +84,11 @@ def _auto_augment(spec: str, img_size: Tuple[int, int], mean: Sequence[float], i
         severity = int(opts.get('m', 3))
         if not 1 <= severity <= 10:
             raise _spec_error(spec, f'AugMix severity m must be 1..10, got {severity}')
-        return v2.AugMix(severity=severity, mixture_width=int(opts.get('w', 3)), chain_depth=int(opts.get('d', -1)),
+        return AugMix(severity=severity, mixture_width=int(opts.get('w', 3)), chain_depth=int(opts.get('d', -1)),
                          alpha=opts.get('a', 1.0), all_ops=True, interpolation=fixed, fill=fill)
     if name in ('original', 'originalr'):
         _spec_options(spec, tokens, ('mstd',))
-        return v2.AutoAugment(v2.AutoAugmentPolicy.IMAGENET, interpolation=fixed, fill=fill)
+        return AutoAugment(v2.AutoAugmentPolicy.IMAGENET, interpolation=fixed, fill=fill)
     if name == '3a' and not tokens:
         return v2.RandomChoice([
             v2.RandomSolarize(threshold=128, p=1.0),
@@ -96,7 +96,7 @@ def _auto_augment(spec: str, img_size: Tuple[int, int], mean: Sequence[float], i
             v2.GaussianBlur(kernel_size=13, sigma=(0.1, 2.0)),
         ])
     if name == 'trivialaugment' and not tokens:
-        return v2.TrivialAugmentWide(interpolation=fixed, fill=fill)
+        return TrivialAugmentWide(interpolation=fixed, fill=fill)
     if name in ('v0', 'v0r'):
         raise _spec_error(spec, "the TPU EfficientNet 'v0' AutoAugment policy has no v2 equivalent")
     raise _spec_error(spec, 'unknown policy')
