@@ -20,7 +20,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / '_work'
-DEFAULT_MODELS = ['resnet50', 'vit_base_patch16_224', 'vit_large_patch16_224', 'convnext_base', 'efficientnet_b0']
+DEFAULT_MODELS = ['resnet50', 'vit_base_patch16_224', 'vit_large_patch16_224', 'convnext_base', 'efficientnet_b0',
+                  'mobilenetv3_large_100']
 LOADERS = ('imgzoo', 'timm', 'floor')
 
 
@@ -43,10 +44,9 @@ def run_probe(loader: str, arch: str, folder: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def import_cost(module: str, repeats: int) -> float:
-    """Median seconds `import module` adds on top of `import torch`, in fresh processes."""
-    script = ('import time; import torch; t = time.perf_counter(); import {m}; print(time.perf_counter() - t)'
-              .format(m=module))
+def import_cost(statement: str, repeats: int) -> float:
+    """Median seconds a statement (e.g. `import imgzoo`) adds on top of `import torch`, in fresh processes."""
+    script = 'import time; import torch; t = time.perf_counter(); {s}; print(time.perf_counter() - t)'.format(s=statement)
     samples = [float(subprocess.run([sys.executable, '-c', script], check=True, capture_output=True,
                                     text=True).stdout.strip()) for _ in range(repeats)]
     return statistics.median(samples)
@@ -91,6 +91,7 @@ def print_table(rows: list, imports: dict) -> None:
               f"{r['first_vs_floor']:6.2f} | {r['imgzoo_steady_s']:8.3f} | {r['imgzoo_peak_over_file']:9.2f} / "
               f"{r['timm_peak_over_file']:9.2f}")
     print(f"\nimport cost on top of `import torch`: imgzoo {imports['imgzoo']:.3f} s, timm {imports['timm']:.3f} s")
+    print(f"import + list_models(): imgzoo {imports['imgzoo_list']:.3f} s, timm {imports['timm_list']:.3f} s")
 
 
 def plot(rows: list, path: Path) -> None:
@@ -135,7 +136,9 @@ def main() -> None:
                 runs[loader].append(run_probe(loader, arch, folder))
         rows.append(summarise(arch, folder, runs))
         print(f"done {arch}", file=sys.stderr)
-    imports = {m: import_cost(m, max(args.repeats, 3)) for m in ('imgzoo', 'timm')}
+    statements = {'imgzoo': 'import imgzoo', 'timm': 'import timm',
+                  'imgzoo_list': 'import imgzoo; imgzoo.list_models()', 'timm_list': 'import timm; timm.list_models()'}
+    imports = {key: import_cost(statement, max(args.repeats, 3)) for key, statement in statements.items()}
     print_table(rows, imports)
     results = HERE / 'results'
     results.mkdir(exist_ok=True)

@@ -16,6 +16,7 @@ from .names import ModelSource, parse_model_name
 from .pretrained import PretrainedCfg
 from .registry import get_pretrained_cfg, is_model, list_models, list_pretrained, register_model
 from .optim import param_groups_layer_decay, param_groups_weight_decay
+from .optimize import ModelInTrainingModeError, optimize_for_inference
 from .save import save_pretrained
 from .sources.hub import HubUnreachableWarning
 
@@ -33,4 +34,5 @@ __all__ = [
     'convert_checkpoint', 'convert_state_dict', 'list_conversions',
     'ImageReadError', 'InputSizeError', 'InvalidManifestError', 'ManifestNotFoundError', 'HubUnreachableWarning',
     'FeatureGetterNet', 'FeatureInfo', 'feature_take_indices', 'param_groups_layer_decay', 'param_groups_weight_decay',
+    'ModelInTrainingModeError', 'optimize_for_inference',
 ]
