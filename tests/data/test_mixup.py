@@ -103,6 +103,8 @@ def test_draws_follow_prob_and_switch_prob():
     assert 0.45 < float(np.mean([lam for lam, _ in mixed])) < 0.55  # Beta(1, 1) is uniform
     only_cutmix = imgzoo.Mixup(mixup_alpha=0.0, cutmix_alpha=1.0)
     assert all(only_cutmix._params_per_batch()[1] for _ in range(50))
+    lam, use_cutmix = imgzoo.Mixup(mixup_alpha=0.5, prob=0.3)._params_per_elem(4000)
+    assert 0.27 < float((lam != 1.0).float().mean()) < 0.33
     lam, use_cutmix = imgzoo.Mixup(mixup_alpha=0.5, prob=1.0)._params_per_elem(4000)
     assert not bool(use_cutmix.any()) and 0.45 < float(lam.mean()) < 0.55 and float((lam < 0.1).float().mean()) > 0.15
 

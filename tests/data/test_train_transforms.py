@@ -32,10 +32,11 @@ def photos():
     dict(input_size=96, color_jitter=((1.3, 1.3), 0, 0)),
     dict(input_size=96, color_jitter=(0, 0, (0.6, 0.6))),
     dict(input_size=96, color_jitter=(0, (1.4, 1.4), 0), color_jitter_prob=1.0),
+    dict(input_size=96, color_jitter=((1.4, 1.4), 0, 0), color_jitter_prob=0.0),
     dict(input_size=96, color_jitter=(0, 0, 0, (0.1, 0.1))),
     dict(input_size=96, grayscale_prob=1.0),
     dict(input_size=96, auto_augment='rand-m9-mstd0.5-inc1-p0', color_jitter=0.4),  # AA disables jitter
-], ids=['plain', 'bicubic-hflip', 'nonsquare-vflip', 'brightness', 'saturation', 'contrast-prob', 'hue',
+], ids=['plain', 'bicubic-hflip', 'nonsquare-vflip', 'brightness', 'saturation', 'contrast-prob', 'jitter-prob0', 'hue',
         'grayscale', 'rand-p0'])
 def test_equals_timm_with_randomness_disabled(kwargs, photos):
     args = {**FIXED, **kwargs}
@@ -85,6 +86,24 @@ def test_auto_augment_policies_give_normalised_images(auto_augment, interpolatio
         assert bool(((out >= LOW - 1e-5) & (out <= HIGH + 1e-5)).all())
     assert any(not torch.allclose(a, b) for a, b in zip(outs, outs[1:])), 'no randomness'
     assert all(out.shape == plain.shape for out in outs)
+
+
+def _step(transform, cls):
+    return next(t for t in transform.transforms if isinstance(t, cls))
+
+
+def test_policy_strings_set_the_v2_options():
+    def build(spec):
+        return imgzoo.create_transform(96, is_training=True, auto_augment=spec)
+
+    rand = _step(build('rand-m7-n3-mstd101-mmax8-p0.7-inc1'), RandAugmentTimm)
+    assert (rand.num_ops, rand.level, rand.magnitude_std, rand.magnitude_max, rand.prob) == (3, 7.0, float('inf'), 8.0, 0.7)
+    rand = _step(build('rand-m9-mstd0.5'), RandAugmentTimm)
+    assert (rand.num_ops, rand.level, rand.magnitude_std, rand.magnitude_max, rand.prob) == (2, 9.0, 0.5, 10.0, 0.5)
+    assert list(rand.fill) == [124, 116, 104]  # geometric ops fill with the mean colour, as timm's img_mean
+    augmix = _step(build('augmix-m5-w4-d2'), v2.AugMix)
+    assert (augmix.severity, augmix.mixture_width, augmix.chain_depth, augmix.alpha) == (5, 4, 2, 1.0)
+    assert _step(build('original'), v2.AutoAugment).policy == v2.AutoAugmentPolicy.IMAGENET
 
 
 def test_rand_augment_magnitude_noise_and_clipping():
