@@ -1,0 +1,1 @@
+"""Integrations with other engines (Ray Data); each is imported only when used."""
