@@ -15,8 +15,9 @@ pytest.importorskip('skimage')
 
 EXAMPLES = Path(__file__).resolve().parent.parent / 'examples'
 # The example uses EfficientNet's model contract (group_matcher for layer decay, set_grad_checkpointing),
-# which lands on another branch: until it does this test is an expected failure, and strict=True turns
-# it red the moment the contract is there, so the mark cannot outlive its reason.
+# which lands on another branch. Until it is merged this test is an expected failure (AttributeError
+# only, strict: any other failure or a pass is red); once EfficientNet has the contract the condition is
+# false and the test runs normally.
 EFFICIENTNET_CONTRACT = hasattr(EfficientNet, 'group_matcher') and hasattr(EfficientNet, 'set_grad_checkpointing')
 
 
