@@ -339,3 +339,17 @@ def test_loading_and_reading_every_weight_adds_no_anonymous_memory(tmp_path):
     loaded, copied = (int(v) for v in out.stdout.split())
     assert copied > 0.9 * size, f'cloning the weights added only {copied / 1e6:.0f} MB: the probe does not see copies'
     assert loaded < 0.1 * size, f'loading added {loaded / 1e6:.0f} MB of anonymous memory for a {size / 1e6:.0f} MB file'
+
+
+@pytest.mark.parametrize('pretrained', [True, False])
+def test_device_meta_gives_a_model_without_storage(pretrained, saved_representatives):
+    """`device=` reaches the model on any machine: 'meta' cannot be met by a loader hard-coding the CPU."""
+    folder = saved_representatives['resnet50d']
+    for num_classes in (None, 7):
+        model = imgzoo.create_model(f'local:{folder}', pretrained=pretrained, device='meta', num_classes=num_classes,
+                                    dtype=torch.bfloat16)
+        state = model.state_dict()
+        assert {t.device.type for t in state.values()} == {'meta'}
+        assert model.fc.weight.shape == (num_classes or 10, 2048)
+        assert {t.dtype for t in model.parameters()} == {torch.bfloat16}
+        assert state['bn1.num_batches_tracked'].dtype == torch.int64
