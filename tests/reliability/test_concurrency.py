@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import imgzoo
-from reliability_support import HERE, files_in_cache, same_weights, subprocess_env
+from reliability_support import HERE, assert_cache_consistent, same_weights, subprocess_env
 
 WORKERS = 4
 
@@ -29,13 +29,6 @@ def expected_requests(repo) -> list:
         ('HEAD', f'/{repo.repo_id}/resolve/{repo.commit}/model.safetensors'),
         ('GET', f'/{repo.repo_id}/resolve/{repo.commit}/model.safetensors'),
     ])
-
-
-def assert_cache_consistent(cache: Path, repo) -> None:
-    state = files_in_cache(cache, repo.repo_id)
-    assert state['snapshots'] == [f'{repo.commit}/config.json', f'{repo.commit}/model.safetensors']
-    assert len(state['blobs']) == 2 and state['incomplete'] == []
-    assert not [p for p in (cache / '.locks').rglob('*') if p.is_file() and p.suffix not in ('.lock', '.commit')]
 
 
 @pytest.fixture
