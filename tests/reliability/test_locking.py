@@ -77,7 +77,7 @@ def test_a_lock_holder_killed_mid_download_strands_nobody(repo, tmp_path, isolat
         assert holder.process.poll() is None, 'the holder finished although the hub stalled its download'
         holder.process.send_signal(signal.SIGKILL)
         assert holder.process.wait(30) == -signal.SIGKILL
-        results = [waiter.result(timeout=90) for waiter in waiters]
+        results = [waiter.result(timeout=60) for waiter in waiters]
     finally:
         for loader in loaders:
             loader.kill()
