@@ -43,19 +43,24 @@ class Loader:
     def result(self, timeout: float) -> dict:
         """The process's JSON report; fails the test if it does not finish in time."""
         try:
-            stdout, _ = self.process.communicate(timeout=timeout)
+            self.process.wait(timeout=timeout)  # stdout holds one short line: no pipe can fill up meanwhile
         except subprocess.TimeoutExpired:
             self.kill()
             pytest.fail(f'loader still running after {timeout} s (stranded by a lock?):\n{"".join(self.stderr)[-2000:]}')
-        self._reader.join(timeout=10)
+        stdout = self.process.stdout.read()
+        self.kill()
         lines = [line for line in stdout.splitlines() if line.startswith('{')]
         assert lines, f'no report (exit {self.process.returncode}):\n{"".join(self.stderr)[-3000:]}'
         return {**json.loads(lines[-1]), 'returncode': self.process.returncode}
 
     def kill(self) -> None:
+        """End the process if it still runs, and close its pipes."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+        self._reader.join(timeout=10)
+        self.process.stdout.close()
+        self.process.stderr.close()
 
 
 @pytest.mark.timeout(180)

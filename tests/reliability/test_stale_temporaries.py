@@ -33,6 +33,7 @@ def running_process():
     finally:
         process.kill()
         process.wait()
+        process.stdin.close()
 
 
 def test_a_dead_writers_folder_is_removed(tmp_path):
