@@ -1,6 +1,6 @@
 """imgzoo: PyTorch image models that load from a built-in tag, a hub repository or a folder."""
 from .errors import (
-    ConfigNotFoundError, ConversionError, CorruptWeightsError, FolderExistsError, HubError, HubFileNotFoundError,
+    CacheNotWritableError, ConfigNotFoundError, ConversionError, CorruptWeightsError, FolderExistsError, HubError, HubFileNotFoundError,
     ImageReadError, ImgzooError, InputSizeError, InvalidConfigError, InvalidManifestError, ManifestNotFoundError, InvalidModelArgsError, InvalidModelNameError, ModelFolderNotFoundError,
     NoPretrainedWeightsError, OfflineCacheMissError, StateDictMismatchError, UnknownModelError,
     UnknownPretrainedTagError, UnsafeCheckpointError, WeightsNotFoundError,
@@ -23,7 +23,7 @@ from .sources.hub import HubUnreachableWarning
 __version__ = '0.1.0'
 
 __all__ = [
-    'ConfigNotFoundError', 'ConversionError', 'CorruptWeightsError', 'FolderExistsError', 'HubError',
+    'CacheNotWritableError', 'ConfigNotFoundError', 'ConversionError', 'CorruptWeightsError', 'FolderExistsError', 'HubError',
     'HubFileNotFoundError', 'ImgzooError', 'InvalidConfigError', 'InvalidModelArgsError', 'InvalidModelNameError',
     'ModelFolderNotFoundError', 'ModelSource', 'NoPretrainedWeightsError', 'OfflineCacheMissError', 'PretrainedCfg',
     'StateDictMismatchError', 'UnknownModelError', 'UnknownPretrainedTagError', 'UnsafeCheckpointError',

@@ -87,6 +87,10 @@ class OfflineCacheMissError(HubError, FileNotFoundError):
     """Files needed offline that the local cache does not hold."""
 
 
+class CacheNotWritableError(HubError, PermissionError):
+    """Files to download into a cache that cannot be written (read-only or not permitted)."""
+
+
 class FolderExistsError(ImgzooError, FileExistsError):
     """A save target that already holds files imgzoo did not write."""
 

@@ -158,7 +158,10 @@ def _accepted_args(entrypoint: Callable[..., Any]) -> Optional[Set[str]]:
 
 def _attach_cfg(model: nn.Module, cfg: PretrainedCfg, architecture: str, build_args: Dict[str, Any]) -> None:
     cfg.architecture = architecture
-    cfg.num_classes = getattr(model, 'num_classes', cfg.num_classes)
+    num_classes = getattr(model, 'num_classes', cfg.num_classes)
+    if num_classes != cfg.num_classes:
+        cfg.label_offset = None  # a background class was dropped on load, or the classifier is new
+    cfg.num_classes = num_classes
     in_chans = build_args['in_chans']
     if in_chans != cfg.input_size[0]:
         cfg.input_size = (in_chans, *cfg.input_size[1:])

@@ -65,6 +65,9 @@ def load_into_model(
         prepared[key] = tensor.to(device=target_device, dtype=want_dtype)
     meta_model = any(_is_meta(p) for p in model.parameters()) or any(_is_meta(b) for b in model.buffers())
     model.load_state_dict(prepared, strict=False, assign=meta_model)
+    if target_device.type == 'meta':
+        # Shapes only, as asked: nothing to materialise; tensors the checkpoint lacked still take the dtype.
+        return model.to(dtype=dtype) if dtype is not None else model
     if meta_model:
         _materialise_rest(model, target_device, dtype)
     return model

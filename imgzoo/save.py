@@ -14,6 +14,7 @@ import secrets
 import shutil
 import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
@@ -171,6 +172,37 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+# A writer's temp folder changes after the writer started; allow for coarse or skewed filesystem clocks.
+_CLOCK_SLACK_S = 5.0
+
+
+def _process_start(pid: int) -> Optional[float]:
+    """When a process started, in seconds since the epoch (Linux /proc), or None where unknown."""
+    try:
+        with open(f'/proc/{pid}/stat', 'rb') as f:
+            stat = f.read()
+        ticks = int(stat[stat.rindex(b')') + 2:].split()[19])
+        booted = time.time() - time.clock_gettime(time.CLOCK_BOOTTIME)
+        return booted + ticks / os.sysconf('SC_CLK_TCK')
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _writer_alive(pid: int, folder: Path) -> bool:
+    """Whether the process that made folder may still be writing it: its PID runs, and is not a later process
+    that reuses the PID (one started after the folder last changed)."""
+    if not _pid_alive(pid):
+        return False
+    started = _process_start(pid)
+    if started is None:
+        return True
+    try:
+        changed = folder.stat().st_mtime
+    except OSError:
+        return True
+    return started <= changed + _CLOCK_SLACK_S
+
+
 def _remove_stale_temporaries(target: Path) -> None:
     """Clean up after writers on this host that were killed: delete their temp folders, and put back a
     previous folder that a kill left moved aside (only possible where atomic exchange is unsupported)."""
@@ -182,7 +214,7 @@ def _remove_stale_temporaries(target: Path) -> None:
         pattern = re.compile(re.escape(_temp_prefix(target, kind)) + r'(\d+)-[0-9a-f]{8}$')
         for path in siblings:
             match = pattern.match(path.name)
-            if not match or _pid_alive(int(match.group(1))) or not path.is_dir():
+            if not match or not path.is_dir() or _writer_alive(int(match.group(1)), path):
                 continue
             if kind == 'old' and not target.exists():
                 try:

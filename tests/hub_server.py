@@ -23,7 +23,9 @@ from urllib.parse import unquote, urlsplit
 
 @dataclass
 class Fault:
-    """Make requests whose path matches `pattern` fail: 'error' (HTTP status), 'drop' or 'slow'."""
+    """Make requests whose path matches `pattern` fail: 'error' (HTTP status), 'drop', 'slow', or 'stall'
+    (send the headers and half the body, then hang for `delay` seconds and drop the connection).
+    `reached` is set once a matching request got as far as the fault goes (for 'stall': half the body sent)."""
 
     pattern: str
     kind: str = 'error'
@@ -32,6 +34,7 @@ class Fault:
     times: Optional[int] = None
     methods: Tuple[str, ...] = ('HEAD', 'GET')
     hits: int = 0
+    reached: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -166,12 +169,15 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.hub._fault_for(self.command, path)
         if fault is not None:
             if fault.kind == 'drop':
+                fault.reached.set()
                 self.close_connection = True
                 self.connection.close()
                 return
             if fault.kind == 'slow':
                 time.sleep(fault.delay)
+                fault.reached.set()
             elif fault.kind == 'error':
+                fault.reached.set()
                 self._send_error(fault.status, 'InjectedFault', f'injected HTTP {fault.status}')
                 return
         if path.startswith('/api/models/'):
@@ -208,8 +214,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             try:
+                if fault is not None and fault.kind == 'stall':
+                    self.wfile.write(data[start:start + (len(data) - start) // 2])
+                    self.wfile.flush()
+                    fault.reached.set()
+                    time.sleep(fault.delay)
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 self.wfile.write(data[start:])
-            except (BrokenPipeError, ConnectionResetError):
+            except (BrokenPipeError, ConnectionResetError, OSError):
                 pass
 
     def _resolve_or_error(self, repo_id: str, revision: str) -> Optional[Tuple[Dict[str, bytes], str]]:

@@ -244,15 +244,29 @@ def test_unsafe_pickle_is_refused_and_never_runs(folder, tmp_path):
     assert not marker.exists()
 
 
-def test_builtin_arch_without_weights_says_what_to_do():
-    from imgzoo.registry import register_model
+@pytest.fixture
+def untagged_arch():
+    """An architecture registered without any pretrained tag, removed from the registry after the test."""
+    from imgzoo.registry import register_model, unregister_model
 
-    @register_model
     def _untagged_test_arch(**kwargs):
         return imgzoo.create_model('resnet18', **kwargs)
 
+    register_model(_untagged_test_arch)
+    try:
+        yield '_untagged_test_arch'
+    finally:
+        unregister_model('_untagged_test_arch')
+
+
+def test_builtin_arch_without_weights_says_what_to_do(untagged_arch):
     with pytest.raises(NoPretrainedWeightsError, match='pretrained=False'):
-        imgzoo.create_model('_untagged_test_arch', pretrained=True)
+        imgzoo.create_model(untagged_arch, pretrained=True)
+
+
+def test_no_test_architecture_is_left_registered():
+    """Runs after the test above: its architecture is gone, so the module can run again in one process."""
+    assert '_untagged_test_arch' not in imgzoo.list_models()
 
 
 def test_unknown_model_kwarg_names_it():

@@ -198,3 +198,158 @@ def test_meta_arithmetic_gives_shapes_and_dtypes():
         mixed = torch.ones(2, 1, dtype=torch.int64) * torch.ones(4)
     assert (scaled.shape, scaled.dtype, scaled.is_meta) == ((5,), torch.float32, True)
     assert summed.shape == (2, 3) and (mixed.shape, mixed.dtype) == ((2, 4), torch.float32)
+
+
+# --- the fast path, observed: no initialiser runs, no tensor is written or copied, storages are the file's map ---
+
+# Ops that copy a tensor's values. In-place ops (names ending in '_', such as normal_, uniform_, fill_, zero_,
+# copy_) write values; a pretrained load must do neither to a real tensor it read from the file.
+_COPY_OPS = frozenset({'aten.clone', 'aten._to_copy', 'aten.copy', 'aten.contiguous', 'aten.new_empty_strided'})
+
+
+class _RealTensorOps:
+    """Records every aten op that touches a tensor with storage (meta tensors have none), with its first argument."""
+
+    def __init__(self):
+        from torch.utils._python_dispatch import TorchDispatchMode
+        from torch.utils._pytree import tree_flatten
+
+        calls = self.calls = []
+
+        class Mode(TorchDispatchMode):
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+                kwargs = kwargs or {}
+                out = func(*args, **kwargs)
+                tensors = [t for t in tree_flatten((args, kwargs, out))[0] if isinstance(t, torch.Tensor)]
+                if any(not t.is_meta for t in tensors):
+                    first = args[0] if args and isinstance(args[0], torch.Tensor) else None
+                    calls.append((str(func.overloadpacket), first.data_ptr() if first is not None else None))
+                return out
+
+        self._mode = Mode()
+
+    def __enter__(self):
+        self._mode.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._mode.__exit__(*exc)
+
+    def writes(self):
+        return [name for name, _ in self.calls if name.endswith('_') or name in _COPY_OPS]
+
+
+@pytest.fixture(scope='module')
+def saved_representatives(tmp_path_factory):
+    """One seeded model folder per registered family (float32, 10 classes)."""
+    root = tmp_path_factory.mktemp('representatives')
+    folders = {}
+    for arch in _representatives():
+        torch.manual_seed(0)
+        kwargs = {'img_size': 64} if arch.startswith('vit') else {}
+        folders[arch] = imgzoo.save_pretrained(imgzoo.create_model(arch, num_classes=10, **kwargs), root / arch)
+    return folders
+
+
+@pytest.mark.parametrize('arch', _representatives())
+def test_pretrained_load_runs_no_initialiser_and_copies_nothing(arch, saved_representatives):
+    folder = saved_representatives[arch]
+    with _RealTensorOps() as ops:
+        imgzoo.create_model(f'local:{folder}', pretrained=True)
+    assert ops.writes() == [], f'a pretrained load of {arch} wrote or copied tensors: {sorted(set(ops.writes()))}'
+    # The recorder sees initialisers and copies when they happen: a random build, and copying weights into it.
+    from safetensors.torch import load_file
+
+    with _RealTensorOps() as control:
+        model = get_model_entrypoint(arch)(**json.loads((folder / 'config.json').read_text()).get('model_args', {}),
+                                           num_classes=10)
+    assert {'aten.normal_', 'aten.uniform_'} & set(control.writes()) or 'aten.fill_' in control.writes(), control.writes()
+    with _RealTensorOps() as control:
+        model.load_state_dict(load_file(folder / 'model.safetensors'))
+    assert 'aten.copy_' in control.writes()
+
+
+def test_a_new_classifier_is_the_only_thing_initialised(saved_representatives):
+    folder = saved_representatives['resnet50d']
+    with _RealTensorOps() as ops:
+        model = imgzoo.create_model(f'local:{folder}', pretrained=True, num_classes=7)
+    written = {ptr for name, ptr in ops.calls if name.endswith('_')}
+    names = {name for name, t in model.state_dict(keep_vars=True).items() if t.data_ptr() in written}
+    assert names == {'fc.weight', 'fc.bias'}
+    assert not [name for name, _ in ops.calls if name in _COPY_OPS]
+
+
+def _mapped_ranges(path):
+    """Address ranges of this process's memory maps of one file (from /proc/self/maps)."""
+    real = os.path.realpath(path)
+    ranges = []
+    with open('/proc/self/maps') as maps:
+        for line in maps:
+            fields = line.split(maxsplit=5)
+            if len(fields) == 6 and fields[5].strip() == real:
+                start, end = (int(v, 16) for v in fields[0].split('-'))
+                ranges.append((start, end))
+    return ranges
+
+
+@pytest.mark.skipif(not os.path.exists('/proc/self/maps'), reason='needs /proc (Linux)')
+@pytest.mark.parametrize('arch', _representatives())
+def test_loaded_tensors_live_in_the_memory_map_of_the_file(arch, saved_representatives):
+    folder = saved_representatives[arch]
+    model = imgzoo.create_model(f'local:{folder}', pretrained=True)
+    ranges = _mapped_ranges(folder / 'model.safetensors')
+    assert ranges, 'the weights file is not memory-mapped'
+    outside = [
+        name for name, t in model.state_dict().items()
+        if t.numel() and not any(start <= t.data_ptr() and t.data_ptr() + t.numel() * t.element_size() <= end
+                                 for start, end in ranges)
+    ]
+    assert outside == [], f'{len(outside)} tensors are copies, not views of the file: {outside[:5]}'
+
+
+_ANON_PROBE = textwrap.dedent('''
+    import gc, sys, torch, imgzoo
+    def anonymous():
+        with open('/proc/self/smaps_rollup') as f:
+            for line in f:
+                if line.startswith('Anonymous:'):
+                    return int(line.split()[1]) * 1024
+    def touch(model):
+        return sum(int(t.reshape(-1).view(torch.uint8)[::1024].sum()) for t in model.state_dict().values() if t.numel())
+    folder = sys.argv[1]
+    touch(imgzoo.create_model('local:' + folder, pretrained=True))  # imports, allocator arenas, page cache
+    gc.collect()
+    before = anonymous()
+    model = imgzoo.create_model('local:' + folder, pretrained=True)
+    touch(model)
+    loaded = anonymous() - before
+    copies = [t.clone() for t in model.state_dict().values()]
+    print(loaded, anonymous() - before - loaded)
+''')
+
+
+@pytest.mark.skipif(not os.path.exists('/proc/self/smaps_rollup'), reason='needs /proc/self/smaps_rollup (Linux 4.14+)')
+def test_loading_and_reading_every_weight_adds_no_anonymous_memory(tmp_path):
+    """Resident memory counts mapped file pages too; anonymous memory counts only copies."""
+    torch.manual_seed(0)
+    folder = imgzoo.save_pretrained(imgzoo.create_model('resnet50'), tmp_path / 'r50')
+    size = (folder / 'model.safetensors').stat().st_size
+    out = subprocess.run([sys.executable, '-c', _ANON_PROBE, str(folder)], capture_output=True, text=True,
+                         check=True, timeout=120, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    loaded, copied = (int(v) for v in out.stdout.split())
+    assert copied > 0.9 * size, f'cloning the weights added only {copied / 1e6:.0f} MB: the probe does not see copies'
+    assert loaded < 0.1 * size, f'loading added {loaded / 1e6:.0f} MB of anonymous memory for a {size / 1e6:.0f} MB file'
+
+
+@pytest.mark.parametrize('pretrained', [True, False])
+def test_device_meta_gives_a_model_without_storage(pretrained, saved_representatives):
+    """`device=` reaches the model on any machine: 'meta' cannot be met by a loader hard-coding the CPU."""
+    folder = saved_representatives['resnet50d']
+    for num_classes in (None, 7):
+        model = imgzoo.create_model(f'local:{folder}', pretrained=pretrained, device='meta', num_classes=num_classes,
+                                    dtype=torch.bfloat16)
+        state = model.state_dict()
+        assert {t.device.type for t in state.values()} == {'meta'}
+        assert model.fc.weight.shape == (num_classes or 10, 2048)
+        assert {t.dtype for t in model.parameters()} == {torch.bfloat16}
+        assert state['bn1.num_batches_tracked'].dtype == torch.int64

@@ -19,6 +19,7 @@ sharing a cache download each file once and the waiting ones make no requests.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 from ..errors import (
-    ConfigNotFoundError, HubError, HubFileNotFoundError, ImgzooError, OfflineCacheMissError, WeightsNotFoundError,
+    CacheNotWritableError, ConfigNotFoundError, HubError, HubFileNotFoundError, ImgzooError, OfflineCacheMissError, WeightsNotFoundError,
 )
 from ..locking import fetch_lock
 from .common import (
@@ -312,6 +313,13 @@ def _hub_errors(fetch: _Fetch, filename: str, revision: Optional[str]) -> Iterat
             "Check the network connection or HF_ENDPOINT, then retry; the cache is left consistent."
         ) from None
     except OSError as e:
+        if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise CacheNotWritableError(
+                f"The cache at {fetch.cache} cannot be written ({e.strerror}) and does not hold '{filename}' of "
+                f"{where}. Pass cache_dir= (or set HF_HUB_CACHE or HF_HOME) to a writable folder, or fill this "
+                f"cache where it is writable: `imgzoo download {where} --cache-dir {fetch.cache}`. A read-only "
+                "cache that holds the model loads as usual."
+            ) from None
         raise HubError(f"Could not fetch '{filename}' of {where} into {fetch.cache}: {e}") from None
 
 

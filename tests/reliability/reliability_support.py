@@ -63,3 +63,23 @@ def files_in_cache(cache: Path, repo_id: str) -> Dict[str, List[str]]:
         ) if (storage / 'snapshots').exists() else [],
         'incomplete': sorted(str(p) for p in storage.rglob('*.incomplete')) if storage.exists() else [],
     }
+
+
+def assert_cache_consistent(cache: Path, repo) -> None:
+    """The cache holds exactly the repository's two files at its commit, no partial download, no stray lock state."""
+    state = files_in_cache(cache, repo.repo_id)
+    assert state['snapshots'] == [f'{repo.commit}/config.json', f'{repo.commit}/model.safetensors']
+    assert len(state['blobs']) == 2 and state['incomplete'] == []
+    assert not [p for p in (cache / '.locks').rglob('*') if p.is_file() and p.suffix not in ('.lock', '.commit')]
+
+
+def weights_digest(state: Mapping[str, torch.Tensor]) -> str:
+    """sha256 over a state dict's names and float32 bytes, in name order."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in sorted(state):
+        tensor = state[name]
+        tensor = tensor.float() if tensor.is_floating_point() else tensor
+        digest.update(name.encode() + b'\0' + tensor.reshape(-1).contiguous().view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()

@@ -1,13 +1,15 @@
 """Many threads, processes and torchrun ranks creating one hub model into one empty shared cache.
 
-The hub serves config.json slowly (1.5 s) so that every loader arrives while the first one is still
-fetching; then exactly four requests reach the hub (HEAD and GET of each file), whoever fetched.
+The hub serves config.json slowly (1.5 s) so that the loaders usually arrive while the first one is still
+fetching. What is guaranteed, and asserted: every loader gets the model, and exactly four requests reach
+the hub (HEAD and GET of each file), whoever fetched. How many loaders waited is not: config and weights
+have separate locks, so the loader that fetched the config may wait for the weights, and a loader that
+starts late finds a warm cache and waits for nobody.
 """
 from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import imgzoo
-from reliability_support import HERE, files_in_cache, same_weights, subprocess_env
+from reliability_support import HERE, assert_cache_consistent, same_weights, subprocess_env
 
 WORKERS = 4
 
@@ -27,13 +29,6 @@ def expected_requests(repo) -> list:
         ('HEAD', f'/{repo.repo_id}/resolve/{repo.commit}/model.safetensors'),
         ('GET', f'/{repo.repo_id}/resolve/{repo.commit}/model.safetensors'),
     ])
-
-
-def assert_cache_consistent(cache: Path, repo) -> None:
-    state = files_in_cache(cache, repo.repo_id)
-    assert state['snapshots'] == [f'{repo.commit}/config.json', f'{repo.commit}/model.safetensors']
-    assert len(state['blobs']) == 2 and state['incomplete'] == []
-    assert not [p for p in (cache / '.locks').rglob('*') if p.is_file() and p.suffix not in ('.lock', '.commit')]
 
 
 @pytest.fixture
@@ -80,21 +75,15 @@ def test_processes_share_one_download(slow_config, tmp_path, isolated_hf_env):
     results = _results(run.stdout)
     assert run.returncode == 0 and len(results) == WORKERS, run.stdout + run.stderr
     assert len({r['checksum'] for r in results}) == 1 and {r['commit'] for r in results} == {repo.commit}
-    assert sum(r['waited'] for r in results) == WORKERS - 1
-    assert sorted(repo.hub.requests) == expected_requests(repo)
+    assert sorted(repo.hub.requests) == expected_requests(repo), f'waited: {[r["waited"] for r in results]}'
+
     assert_cache_consistent(cache, repo)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.timeout(180)
 def test_torchrun_ranks_share_one_download_and_never_wait_for_absent_ranks(slow_config, hub, tiny_folder, tmp_path,
                                                                           isolated_hf_env):
-    """4 ranks on CPU with gloo: one rank fetches, three wait for it; then only ranks 1 and 3 load a second
+    """4 ranks on CPU with gloo share one download of each file; then only ranks 1 and 3 load a second
     model while ranks 0 and 2 sit in a collective, which must not deadlock."""
     torchrun = Path(sys.executable).parent / 'torchrun'
     if not torchrun.exists():
@@ -102,8 +91,9 @@ def test_torchrun_ranks_share_one_download_and_never_wait_for_absent_ranks(slow_
     repo, cache = slow_config, tmp_path / 'shared cache'
     other_commit = hub.add_folder('org/other', tiny_folder)
     run = subprocess.run(
-        [str(torchrun), '--nnodes', '1', '--nproc-per-node', str(WORKERS), '--master-addr', '127.0.0.1',
-         '--master-port', str(_free_port()), str(HERE / 'dist_load.py'), repo.name, str(cache), 'hf-hub:org/other'],
+        # --standalone: the rendezvous store binds a free port itself (no port picked here and closed before use).
+        [str(torchrun), '--standalone', '--nproc-per-node', str(WORKERS), str(HERE / 'dist_load.py'), repo.name,
+         str(cache), 'hf-hub:org/other'],
         env=subprocess_env(hub.url, isolated_hf_env), capture_output=True, text=True, timeout=170,
     )
     results = _results(run.stdout)
@@ -113,8 +103,7 @@ def test_torchrun_ranks_share_one_download_and_never_wait_for_absent_ranks(slow_
     assert sorted(r['rank'] for r in first) == list(range(WORKERS)) and sorted(r['rank'] for r in second) == [1, 3]
     assert len({r['checksum'] for r in results}) == 1
     assert {r['commit'] for r in first} == {repo.commit} and {r['commit'] for r in second} == {other_commit}
-    assert sum(r['waited'] for r in first) == WORKERS - 1
     requests = sorted(r for r in hub.requests if r[1].startswith(f'/{repo.repo_id}/'))
-    assert requests == expected_requests(repo)
+    assert requests == expected_requests(repo), f'waited: {[r["waited"] for r in first]}'
     assert hub.count('/org/other/*', 'GET') == 2
     assert_cache_consistent(cache, repo)

@@ -22,9 +22,12 @@ def short_timeouts(monkeypatch):
 
 @pytest.fixture
 def no_backoff_sleep(monkeypatch):
-    """huggingface_hub's retries without their waits (1 + 2 + 4 + 8 + 8 s for requests, 1 s per resumed download)."""
+    """huggingface_hub's retries without their waits (1 + 2 + 4 + 8 + 8 s for requests, 1 s per resumed download);
+    the list of the waits it asked for is returned, so a test can assert there were none instead of timing itself."""
     from huggingface_hub import file_download
     from huggingface_hub.utils import _http
+
+    asked = []
 
     class _Time:
         def __getattr__(self, name):
@@ -32,10 +35,11 @@ def no_backoff_sleep(monkeypatch):
 
         @staticmethod
         def sleep(seconds: float) -> None:
-            pass
+            asked.append(seconds)
 
     monkeypatch.setattr(_http, 'time', _Time())
     monkeypatch.setattr(file_download, 'time', _Time())
+    return asked
 
 
 def warm(repo, **kwargs):
@@ -61,12 +65,12 @@ def test_local_files_only_with_a_warm_cache_makes_no_requests(repo, tiny_weights
     assert len(repo.hub.requests) == served and same_weights(model, tiny_weights)
 
 
-def test_offline_with_a_cold_cache_fails_fast_naming_repo_file_and_command(repo, monkeypatch, isolated_hf_env):
+def test_offline_with_a_cold_cache_fails_fast_naming_repo_file_and_command(repo, monkeypatch, isolated_hf_env,
+                                                                        no_backoff_sleep):
     monkeypatch.setenv('HF_HUB_OFFLINE', '1')
-    start = time.monotonic()
     with pytest.raises(OfflineCacheMissError) as info:
         imgzoo.create_model(repo.name, pretrained=True)
-    assert time.monotonic() - start < 2
+    assert no_backoff_sleep == [], 'failing fast means no request and no retry wait'
     message = str(info.value)
     assert "'config.json' of hf-hub:org/tiny-resnet" in message
     assert '`imgzoo download hf-hub:org/tiny-resnet`' in message and str(isolated_hf_env / 'hub') in message
@@ -131,21 +135,37 @@ FAULTS = {
     'http-500': dict(kind='error', status=500),
     'http-503': dict(kind='error', status=503),
     'dropped-connection': dict(kind='drop'),
+    # Answers after HF_HUB_ETAG_TIMEOUT (1 s) but before huggingface_hub's default (10 s): the client must give up
+    # first, which the test checks by the order of events, not by a clock.
     'slow-response': dict(kind='slow', delay=4.0),
 }
 
 
 @pytest.mark.parametrize('fault', ['connection-refused', *FAULTS])
-def test_unreachable_hub_with_a_warm_cache_loads_with_one_warning(repo, tiny_weights, fault, monkeypatch):
+def test_unreachable_hub_with_a_warm_cache_loads_with_one_warning(repo, tiny_weights, fault, monkeypatch,
+                                                                  no_backoff_sleep):
     warm(repo)
+    served = len(repo.hub.requests)
+    injected = None
     if fault == 'connection-refused':
         monkeypatch.setenv('HF_ENDPOINT', 'http://127.0.0.1:9')
     else:
-        repo.hub.add_fault('*', **FAULTS[fault])
-    start = time.monotonic()
+        injected = repo.hub.add_fault('*', **FAULTS[fault])
+    answered_before_giving_up = []
+    use_cache = hub_source._Fetch.use_cache
+
+    def giving_up(self, reason, commit):
+        answered_before_giving_up.append(fault == 'slow-response' and injected.reached.is_set())
+        use_cache(self, reason, commit)
+
+    monkeypatch.setattr(hub_source._Fetch, 'use_cache', giving_up)
     with recorded_warnings() as caught:
         model = warm(repo)
-    assert time.monotonic() - start < 3
+    # One failed check and no retry: no backoff wait was asked for, the hub saw one HEAD, and imgzoo gave up
+    # on a slow hub before it answered.
+    assert no_backoff_sleep == [] and answered_before_giving_up == [False]
+    if injected is not None:
+        assert repo.hub.requests[served:] == [('HEAD', f'/{repo.repo_id}/resolve/main/config.json')]
     assert same_weights(model, tiny_weights)
     messages = hub_warnings(caught)
     assert len(messages) == 1 and len(caught) == 1, [str(w.message) for w in caught]
