@@ -13,4 +13,5 @@ FAMILIES: tuple = (
     'efficientnet',
     'mobilenetv3',
     'swin_transformer',
+    'swin_transformer_v2',
 )
