@@ -44,7 +44,7 @@ def create_model(
     features_only: bool = False,
     out_indices: Union[int, Sequence[int], None] = None,
     feature_cls: str = 'getter',
-    output_fmt: str = 'NCHW',
+    output_fmt: Optional[str] = None,
     device: Union[str, torch.device, None] = None,
     dtype: Optional[torch.dtype] = None,
     local_files_only: bool = False,
@@ -56,7 +56,8 @@ def create_model(
     adapting the classifier to num_classes and the first conv to in_chans. Other keyword
     arguments go to the architecture (e.g. drop_rate, drop_path_rate, global_pool, img_size).
     features_only=True returns a backbone giving the feature maps at out_indices (the
-    architecture's default taps when None) as a list, or a dict with feature_cls='dict'.
+    architecture's default taps when None) as a list, or a dict with feature_cls='dict', in output_fmt
+    (default: the model's native layout, as timm's, e.g. NHWC for Swin, NCHW for most).
     """
     source = parse_model_name(model_name)
     resolved = resolve_model(source, cache_dir=cache_dir, local_files_only=local_files_only)

@@ -139,10 +139,14 @@ class FeatureGetterNet(nn.ModuleDict):
 
 
 def create_feature_model(
-    model: nn.Module, out_indices: IndicesT = None, feature_cls: str = 'getter', output_fmt: str = 'NCHW',
+    model: nn.Module, out_indices: IndicesT = None, feature_cls: str = 'getter', output_fmt: Optional[str] = None,
     norm: bool = False,
 ) -> FeatureGetterNet:
-    """Wrap a model as a backbone returning its feature maps; the head is dropped."""
+    """Wrap a model as a backbone returning its feature maps; the head is dropped.
+
+    output_fmt None means the model's native layout (its `output_fmt` attribute, else NCHW), as timm's."""
+    if output_fmt is None:
+        output_fmt = getattr(model, 'output_fmt', 'NCHW')
     if feature_cls not in FEATURE_CLASSES:
         raise InvalidModelArgsError(
             f"feature_cls must be one of {FEATURE_CLASSES} ('getter' and 'list' return a list of feature maps, "

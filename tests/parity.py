@@ -51,8 +51,9 @@ def perturb_constants_(model: nn.Module, seed: int = 0) -> nn.Module:
             if isinstance(bias, torch.Tensor) and bias.is_floating_point():
                 bias.copy_(torch.randn(bias.shape, generator=gen) * 0.2)
                 done.add(prefix + 'bias')
+        saved = set(model.state_dict())  # non-persistent buffers (a zero key bias, masks) are derived, not weights
         for name, tensor in list(model.named_parameters()) + list(model.named_buffers()):
-            if name in done or not tensor.is_floating_point() or tensor.numel() < 2:
+            if name in done or name not in saved or not tensor.is_floating_point() or tensor.numel() < 2:
                 continue
             flat = tensor.reshape(-1)
             if bool((flat == flat[0]).all()):

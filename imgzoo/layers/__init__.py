@@ -14,3 +14,15 @@ __all__ = [
     'SEModule', 'check_num_classes', 'create_act', 'create_classifier', 'create_conv2d', 'drop_path',
     'get_act_layer', 'get_padding', 'make_divisible', 'pad_same', 'to_2tuple',
 ]
+from .classifier_nhwc import NhwcClassifierHead, NhwcGlobalPool
+from .patch_embed_traceable import TraceablePatchEmbed
+from .relative_position import (
+    creating_on_meta, log_spaced_relative_coords, relative_position_index, resize_rel_pos_bias_table,
+)
+from .windows import shifted_window_mask, stage_window_sizes, window_partition, window_reverse
+
+__all__ += [
+    'NhwcClassifierHead', 'NhwcGlobalPool', 'TraceablePatchEmbed', 'creating_on_meta', 'log_spaced_relative_coords',
+    'relative_position_index', 'resize_rel_pos_bias_table', 'shifted_window_mask', 'stage_window_sizes',
+    'window_partition', 'window_reverse',
+]

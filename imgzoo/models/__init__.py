@@ -12,4 +12,6 @@ FAMILIES: tuple = (
     'deit',
     'efficientnet',
     'mobilenetv3',
+    'swin_transformer',
+    'swin_transformer_v2',
 )
