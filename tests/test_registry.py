@@ -65,3 +65,26 @@ def test_every_registered_tag_matches_timms_published_config():
 
 def test_list_tags_order():
     assert list_tags('resnet50')[0] == 'a1_in1k'
+
+
+def test_model_index_is_current():
+    """imgzoo/models/_index.py lists exactly what the family files register (tools/gen_model_index.py)."""
+    import importlib.util
+    from pathlib import Path
+
+    tool = Path(__file__).resolve().parents[1] / 'tools' / 'gen_model_index.py'
+    spec = importlib.util.spec_from_file_location('gen_model_index', tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.INDEX.read_text() == module.render(), 'run python tools/gen_model_index.py'
+
+
+def test_listing_names_imports_no_family_code():
+    import subprocess
+    import sys
+
+    probe = ('import sys, imgzoo; names = imgzoo.list_models(); '
+             'print(len(names), sorted(m for m in sys.modules if m.startswith("imgzoo.models.") '
+             'and not m.startswith(("imgzoo.models._index", "imgzoo.models._tags"))))')
+    out = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True, check=True).stdout.split(' ', 1)
+    assert int(out[0]) > 50 and out[1].strip() == '[]'
