@@ -195,7 +195,11 @@ def test_reset_classifier_matches_timm(case):
         reference.reset_classifier(*args)
         ours.reset_classifier(*args)
         if args[0]:
-            ours.get_classifier().load_state_dict(reference.get_classifier().state_dict())
+            ours_heads, reference_heads = ours.get_classifier(), reference.get_classifier()
+            if not isinstance(ours_heads, tuple):  # distilled models have two heads, as in timm
+                ours_heads, reference_heads = (ours_heads,), (reference_heads,)
+            for ours_head, reference_head in zip(ours_heads, reference_heads, strict=True):
+                ours_head.load_state_dict(reference_head.state_dict())
         with torch.no_grad():
             assert_close(ours(x), reference(x), f'{case.id} after reset_classifier{args}')
     assert ours.num_classes == 0 and reference.num_classes == 0

@@ -1,7 +1,6 @@
 """Image to patch tokens with one strided convolution (`proj`), and patch-kernel resampling."""
 from __future__ import annotations
 
-import math
 from typing import Callable, Optional, Sequence, Tuple, Union
 
 import torch
@@ -53,36 +52,50 @@ class PatchEmbed(nn.Module):
         self.norm = norm_layer(embed_dim) if norm_layer else nn.Identity()
 
     def feat_size(self, img_size: Sequence[int]) -> Tuple[int, int]:
-        """The token grid (H, W) an input of img_size gives."""
+        """The token grid (H, W) an input of img_size gives (integer arithmetic only, so symbolic sizes work)."""
         if self.dynamic_img_pad:
-            return math.ceil(img_size[0] / self.patch_size[0]), math.ceil(img_size[1] / self.patch_size[1])
+            return (-(-img_size[0] // self.patch_size[0]), -(-img_size[1] // self.patch_size[1]))
         return img_size[0] // self.patch_size[0], img_size[1] // self.patch_size[1]
 
-    def _check_size(self, height: int, width: int) -> None:
-        if self.strict_img_size:
-            if (height, width) != self.img_size:
-                raise InputSizeError(
-                    f"Input is {height}x{width} but this model takes exactly {self.img_size[0]}x{self.img_size[1]}. "
-                    "Resize the input, create the model with img_size=(H, W), or with dynamic_img_size=True."
-                )
-        elif not self.dynamic_img_pad and (height % self.patch_size[0] or width % self.patch_size[1]):
-            raise InputSizeError(
-                f"Input is {height}x{width}; with dynamic_img_size both sides must be multiples of the patch size "
-                f"{self.patch_size[0]}x{self.patch_size[1]}. Resize or crop the input, or pass dynamic_img_pad=True."
-            )
+    def feat_ratio(self) -> int:
+        """The reduction of the token grid relative to the input (the larger patch side, as in timm)."""
+        return max(self.patch_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 4:
-            raise InputSizeError(f"Expected a (B, C, H, W) image batch, got a tensor of shape {tuple(x.shape)}.")
-        height, width = x.shape[-2:]
-        self._check_size(int(height), int(width))
-        if self.dynamic_img_pad:
-            pad_h = (self.patch_size[0] - height % self.patch_size[0]) % self.patch_size[0]
-            pad_w = (self.patch_size[1] - width % self.patch_size[1]) % self.patch_size[1]
-            x = F.pad(x, (0, pad_w, 0, pad_h))
+        x = checked_patch_input(x, self.img_size, self.patch_size, self.strict_img_size, self.dynamic_img_pad)
         x = self.proj(x)
         x = x.permute(0, 2, 3, 1) if self.output_fmt == 'NHWC' else x.flatten(2).transpose(1, 2)
         return self.norm(x)
+
+
+@torch.fx.wrap
+def checked_patch_input(
+    x: torch.Tensor, img_size: Tuple[int, int], patch_size: Tuple[int, int], strict_img_size: bool,
+    dynamic_img_pad: bool,
+) -> torch.Tensor:
+    """x if PatchEmbed can take it (padded bottom/right with dynamic_img_pad), else InputSizeError.
+
+    A leaf for torch.fx (its checks read concrete sizes); torch.export and torch.compile trace through it.
+    """
+    if x.ndim != 4:
+        raise InputSizeError(f"Expected a (B, C, H, W) image batch, got a tensor of shape {tuple(x.shape)}.")
+    height, width = int(x.shape[-2]), int(x.shape[-1])
+    if strict_img_size:
+        if (height, width) != tuple(img_size):
+            raise InputSizeError(
+                f"Input is {height}x{width} but this model takes exactly {img_size[0]}x{img_size[1]}. "
+                "Resize the input, create the model with img_size=(H, W), or with dynamic_img_size=True."
+            )
+    elif not dynamic_img_pad and (height % patch_size[0] or width % patch_size[1]):
+        raise InputSizeError(
+            f"Input is {height}x{width}; with dynamic_img_size both sides must be multiples of the patch size "
+            f"{patch_size[0]}x{patch_size[1]}. Resize or crop the input, or pass dynamic_img_pad=True."
+        )
+    if dynamic_img_pad:
+        pad_h = (patch_size[0] - height % patch_size[0]) % patch_size[0]
+        pad_w = (patch_size[1] - width % patch_size[1]) % patch_size[1]
+        x = F.pad(x, (0, pad_w, 0, pad_h))
+    return x
 
 
 def resample_patch_embed(

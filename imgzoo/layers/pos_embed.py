@@ -21,6 +21,7 @@ def resample_abs_pos_embed(
     num_prefix_tokens: int = 1,
     interpolation: str = 'bicubic',
     antialias: bool = True,
+    align_corners: Optional[bool] = None,
 ) -> torch.Tensor:
     """Resample a (1, prefix + H*W, C) position embedding to a new_size grid; prefix tokens are kept as they are.
 
@@ -50,7 +51,8 @@ def resample_abs_pos_embed(
     dim = posemb.shape[-1]
     orig_dtype = posemb.dtype
     grid_tokens = grid_tokens.float().reshape(1, old_h, old_w, dim).permute(0, 3, 1, 2)
-    grid_tokens = F.interpolate(grid_tokens, size=(new_h, new_w), mode=interpolation, antialias=antialias)
+    grid_tokens = F.interpolate(grid_tokens, size=(new_h, new_w), mode=interpolation, antialias=antialias,
+                                align_corners=align_corners)
     grid_tokens = grid_tokens.permute(0, 2, 3, 1).reshape(1, new_h * new_w, dim).to(orig_dtype)
     if num_prefix_tokens:
         return torch.cat([prefix, grid_tokens], dim=1)

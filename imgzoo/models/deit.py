@@ -1,14 +1,15 @@
-"""DeiT: data-efficient image transformers (Touvron et al. 2020).
+"""DeiT and DeiT-3: data-efficient image transformers (Touvron et al. 2020, 2022).
 
 DeiT models are Vision Transformers (`vision_transformer.VisionTransformer`) trained with
 ImageNet-1k only; the distilled variants add a distillation token after the class token and
 a second classifier (`head_dist`) on it. In eval mode (and in training unless
-`set_distilled_training(True)`) the two heads' logits are averaged, as in timm.
+`set_distilled_training(True)`) the two heads' logits are averaged, as in timm. DeiT-3 models are
+plain ViTs with layer scale (1e-6) and position embeddings over the patch tokens only.
 """
 from __future__ import annotations
 
 import inspect
-from typing import Any, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import torch
 from torch import nn
@@ -16,7 +17,6 @@ from torch import nn
 from ..errors import InvalidModelArgsError
 from ..registry import register_model
 from .vision_transformer import VisionTransformer
-
 
 
 class VisionTransformerDistilled(VisionTransformer):
@@ -35,6 +35,13 @@ class VisionTransformerDistilled(VisionTransformer):
         super().__init__(**kwargs)
         self.head_dist = self._new_head(self.num_classes)
         self.distilled_training = False
+
+    def group_matcher(self, coarse: bool = False) -> Dict[str, Any]:
+        """timm's groups for distilled DeiT: the embeddings and distillation token, then one group per block."""
+        return dict(
+            stem=r'^cls_token|pos_embed|patch_embed|dist_token',
+            blocks=[(r'^blocks\.(\d+)', None), (r'^norm', (99999,))],
+        )
 
     def get_classifier(self) -> Tuple[nn.Module, nn.Module]:  # type: ignore[override]
         return self.head, self.head_dist
@@ -72,30 +79,108 @@ class VisionTransformerDistilled(VisionTransformer):
 VisionTransformerDistilled.__init__.__signature__ = inspect.signature(VisionTransformer.__init__)  # type: ignore[attr-defined]
 
 
-def _deit(**kwargs: Any) -> VisionTransformer:
-    return VisionTransformer(**kwargs)
+def _deit(defaults: Dict[str, Any], **kwargs: Any) -> VisionTransformer:
+    return VisionTransformer(**{**defaults, **kwargs})
+
+
+def _deit_distilled(defaults: Dict[str, Any], **kwargs: Any) -> VisionTransformerDistilled:
+    return VisionTransformerDistilled(**{**defaults, **kwargs})
 
 
 @register_model
-def deit_tiny_patch16_224(**kwargs: Any) -> VisionTransformer:
-    return _deit(**{'patch_size': 16, 'embed_dim': 192, 'depth': 12, 'num_heads': 3, **kwargs})
+def deit3_base_patch16_224(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(
+        patch_size=16, embed_dim=768, depth=12, num_heads=12, no_embed_class=True, init_values=1e-06,
+    ), **kwargs)
 
 
 @register_model
-def deit_small_patch16_224(**kwargs: Any) -> VisionTransformer:
-    return _deit(**{'patch_size': 16, 'embed_dim': 384, 'depth': 12, 'num_heads': 6, **kwargs})
+def deit3_base_patch16_384(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(
+        img_size=384, patch_size=16, embed_dim=768, depth=12, num_heads=12, no_embed_class=True,
+        init_values=1e-06,
+    ), **kwargs)
 
 
 @register_model
-def deit_base_patch16_224(**kwargs: Any) -> VisionTransformer:
-    return _deit(**{'patch_size': 16, 'embed_dim': 768, 'depth': 12, 'num_heads': 12, **kwargs})
+def deit3_huge_patch14_224(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(
+        patch_size=14, embed_dim=1280, depth=32, num_heads=16, no_embed_class=True, init_values=1e-06,
+    ), **kwargs)
 
 
 @register_model
-def deit_base_patch16_384(**kwargs: Any) -> VisionTransformer:
-    return _deit(**{'img_size': 384, 'patch_size': 16, 'embed_dim': 768, 'depth': 12, 'num_heads': 12, **kwargs})
+def deit3_large_patch16_224(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(
+        patch_size=16, embed_dim=1024, depth=24, num_heads=16, no_embed_class=True, init_values=1e-06,
+    ), **kwargs)
+
+
+@register_model
+def deit3_large_patch16_384(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(
+        img_size=384, patch_size=16, embed_dim=1024, depth=24, num_heads=16, no_embed_class=True,
+        init_values=1e-06,
+    ), **kwargs)
+
+
+@register_model
+def deit3_medium_patch16_224(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(
+        patch_size=16, embed_dim=512, depth=12, num_heads=8, no_embed_class=True, init_values=1e-06,
+    ), **kwargs)
+
+
+@register_model
+def deit3_small_patch16_224(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(
+        patch_size=16, embed_dim=384, depth=12, num_heads=6, no_embed_class=True, init_values=1e-06,
+    ), **kwargs)
+
+
+@register_model
+def deit3_small_patch16_384(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(
+        img_size=384, patch_size=16, embed_dim=384, depth=12, num_heads=6, no_embed_class=True,
+        init_values=1e-06,
+    ), **kwargs)
 
 
 @register_model
 def deit_base_distilled_patch16_224(**kwargs: Any) -> VisionTransformerDistilled:
-    return VisionTransformerDistilled(**{'patch_size': 16, 'embed_dim': 768, 'depth': 12, 'num_heads': 12, **kwargs})
+    return _deit_distilled(dict(patch_size=16, embed_dim=768, depth=12, num_heads=12), **kwargs)
+
+
+@register_model
+def deit_base_distilled_patch16_384(**kwargs: Any) -> VisionTransformerDistilled:
+    return _deit_distilled(dict(img_size=384, patch_size=16, embed_dim=768, depth=12, num_heads=12), **kwargs)
+
+
+@register_model
+def deit_base_patch16_224(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(patch_size=16, embed_dim=768, depth=12, num_heads=12), **kwargs)
+
+
+@register_model
+def deit_base_patch16_384(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(img_size=384, patch_size=16, embed_dim=768, depth=12, num_heads=12), **kwargs)
+
+
+@register_model
+def deit_small_distilled_patch16_224(**kwargs: Any) -> VisionTransformerDistilled:
+    return _deit_distilled(dict(patch_size=16, embed_dim=384, depth=12, num_heads=6), **kwargs)
+
+
+@register_model
+def deit_small_patch16_224(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(patch_size=16, embed_dim=384, depth=12, num_heads=6), **kwargs)
+
+
+@register_model
+def deit_tiny_distilled_patch16_224(**kwargs: Any) -> VisionTransformerDistilled:
+    return _deit_distilled(dict(patch_size=16, embed_dim=192, depth=12, num_heads=3), **kwargs)
+
+
+@register_model
+def deit_tiny_patch16_224(**kwargs: Any) -> VisionTransformer:
+    return _deit(dict(patch_size=16, embed_dim=192, depth=12, num_heads=3), **kwargs)

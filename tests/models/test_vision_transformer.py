@@ -8,6 +8,11 @@ models are checked at reduced depth (2 blocks for base, 1 for large and huge): a
 type, and every option that changes it (layer scale, QuickGELU, CLIP's pre-norm and eps, register
 tokens, the attention-pool head, the distillation token) is still exercised. The resampling
 checks use the real 224, 384 and 518 grids.
+
+Every other architecture (all of timm's vision_transformer.py and deit.py) is checked at full size on the
+meta device (heads, epsilons, activations, token and pooling options against timm's) and numerically on
+narrow models (depth 1, width 64, 2 heads, mlp_ratio 2, 2x2 patches), one per distinct network: see the
+section "every architecture" below.
 """
 from __future__ import annotations
 
@@ -112,11 +117,10 @@ def test_tag_input_sizes_match_the_default_model():
     sizes = {}
     for full_name in imgzoo.list_pretrained('vit_*') + imgzoo.list_pretrained('deit_*'):
         arch = full_name.partition('.')[0]
-        if arch in ARCH_CASES:
-            cfg = imgzoo.get_pretrained_cfg(full_name)
-            assert cfg.first_conv == 'patch_embed.proj', full_name
-            sizes.setdefault(arch, set()).add(tuple(cfg.input_size[1:]))
-    assert set(sizes) == set(ARCHS)
+        cfg = imgzoo.get_pretrained_cfg(full_name)
+        assert cfg.first_conv == 'patch_embed.proj', full_name
+        sizes.setdefault(arch, set()).add(tuple(cfg.input_size[1:]))
+    assert set(ARCHS) <= set(sizes) <= set(ALL_ARCHS)
     for arch, arch_sizes in sizes.items():
         with torch.device('meta'):
             model = get_model_entrypoint(arch)()
@@ -288,3 +292,123 @@ def test_drop_rates_train_and_backpropagate():
     assert isinstance(model.blocks[0].drop_path1, torch.nn.Identity) and model.blocks[1].drop_path1.drop_prob == 0.2
     model(seeded_input((2, 3, 32, 32))).sum().backward()
     assert model.patch_embed.proj.weight.grad is not None and model.pos_embed.grad is not None
+
+
+# --- every architecture of vision_transformer.py and deit.py -------------------------------------------------
+# Full-size models are checked on the meta device (structure below; keys, shapes and the contract in
+# tests/test_model_contract.py). Numbers are checked on narrow models: depth 1, embed_dim 64 with 2 heads and
+# mlp_ratio 2, two patches per side. Width, depth and input size do not change a ViT's code paths, so
+# architectures that build the same narrow network (same modules, epsilons, activations, token and pooling
+# options) share one parity check; each distinct one is checked in both directions.
+NARROW = dict(depth=1, embed_dim=64, num_heads=2, mlp_ratio=2.0)
+VIT_FAMILIES = ('vision_transformer', 'deit')
+ALL_ARCHS = [a for a in imgzoo.list_models() if imgzoo.registry.get_model_family(a) in VIT_FAMILIES]
+
+
+def _config_key(arch):
+    from imgzoo.meta import meta_device
+
+    with meta_device():
+        model = get_model_entrypoint(arch)(**NARROW)
+    return (type(model).__name__, repr(model), model.global_pool, model.no_embed_class, model.num_prefix_tokens,
+            model.pool_include_prefix, model.dynamic_img_size, repr(model.pretrained_resample),
+            model.patch_embed.patch_size, model.pos_embed is None)
+
+
+def _distinct_configs():
+    groups = {}
+    for arch in ALL_ARCHS:
+        groups.setdefault(_config_key(arch), []).append(arch)
+    return [archs[0] for archs in groups.values()]
+
+
+DISTINCT = _distinct_configs()
+
+
+def test_every_timm_architecture_is_registered():
+    from timm.models._registry import _module_to_models
+    import timm
+
+    theirs = {a for m in VIT_FAMILIES for a in _module_to_models[m] if a in timm.list_models()}
+    assert set(ALL_ARCHS) == theirs
+
+
+def _narrow_args(arch):
+    with torch.device('meta'):
+        patch = get_model_entrypoint(arch)(depth=0).patch_embed.patch_size[0]
+    return dict(NARROW, img_size=2 * patch), (2, 3, 2 * patch, 2 * patch)
+
+
+@pytest.mark.parametrize('arch', DISTINCT)
+def test_each_distinct_architecture_matches_timm_both_ways(arch, tmp_path):
+    model_args, shape = _narrow_args(arch)
+    check_timm_to_imgzoo(arch, tmp_path, shape, model_args=model_args)
+    check_imgzoo_to_timm(arch, tmp_path, shape, model_args=model_args)
+
+
+_STRUCTURE_ATTRS = ('num_heads', 'head_dim', 'eps', 'lambda_init', 'init_values', 'num_parallel', 'latent_len',
+                    'approximate', 'normalized_shape')
+
+
+def _act_name(module):
+    return type(module).__name__
+
+
+@pytest.mark.parametrize('arch', ALL_ARCHS)
+def test_full_size_structure_matches_timm_on_meta(arch):
+    """Heads, epsilons, activations, layer-scale values and token / pooling options at full width (1 block)."""
+    import timm
+
+    with torch.device('meta'):
+        ours = get_model_entrypoint(arch)(depth=1)
+        theirs = timm.create_model(arch, depth=1)
+    for attr in ('num_prefix_tokens', 'no_embed_class', 'global_pool', 'has_class_token', 'num_reg_tokens',
+                 'pool_include_prefix', 'dynamic_img_size', 'embed_dim', 'num_classes'):
+        assert getattr(ours, attr) == getattr(theirs, attr), f'{arch}.{attr}'
+    assert ours.patch_embed.img_size == tuple(theirs.patch_embed.img_size)
+    assert ours.patch_embed.patch_size == tuple(theirs.patch_embed.patch_size)
+    their_modules = dict(theirs.named_modules())
+    for name, module in ours.named_modules():
+        if isinstance(module, torch.nn.Identity) or name not in their_modules:
+            assert isinstance(module, torch.nn.Identity) or name.endswith('drop'), f'{arch}: {name} not in timm'
+            continue
+        other = their_modules[name]
+        for attr in _STRUCTURE_ATTRS:
+            if hasattr(other, attr) and not isinstance(getattr(other, attr), torch.Tensor):
+                assert getattr(module, attr) == getattr(other, attr), f'{arch}: {name}.{attr}'
+        if name.endswith(('act', 'mlp_act')):
+            assert _act_name(module) == _act_name(other), f'{arch}: {name}'
+
+
+ADAPTATION_ARCHS = [
+    'vit_tiny_patch16_224',  # Block
+    'vit_base_patch16_rpn_224',  # ResPostBlock
+    'vit_base_patch16_xp_224',  # ParallelScalingBlock
+    'vit_dpwee_patch16_reg1_gap_256',  # DiffParallelScalingBlock
+    'vit_small_patch16_18x2_224',  # ParallelThingsBlock
+    'aimv2_large_patch14_224',  # RmsNorm, SwiGLU, norm in the patch embedding
+    'vit_base_patch16_siglip_224',  # attention pooling
+    'deit_tiny_distilled_patch16_224',  # two heads
+    'deit3_small_patch16_224',
+]
+
+
+@pytest.mark.parametrize('arch', ADAPTATION_ARCHS)
+def test_num_classes_and_in_chans_adaptation_match_timm(arch, tmp_path):
+    from parity import check_in_chans_adaptation, check_num_classes_adaptation
+
+    model_args, shape = _narrow_args(arch)
+    check_num_classes_adaptation(arch, tmp_path, num_classes=7, input_shape=shape, model_args=model_args)
+    check_in_chans_adaptation(arch, tmp_path, in_chans=1, spatial=shape[2:], model_args=model_args)
+
+
+@pytest.mark.parametrize('arch', ['flexivit_small', 'vit_base_patch16_radio_v3', 'vit_large_patch16_radio_v3'])
+def test_img_size_adaptation_resamples_like_timm(arch, tmp_path):
+    """FlexiViT and RADIO resample bilinearly (RADIO v3 base/huge with aligned corners), others bicubic."""
+    model_args = dict(NARROW, img_size=64)
+    folder = save_timm_folder(timm_model(arch, **model_args), tmp_path / arch, model_args=model_args)
+    reference = _timm_load(folder, img_size=96)
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True, img_size=96).eval()
+    assert max_diff(ours.pos_embed.detach(), reference.pos_embed.detach()) <= 1e-6
+    assert_close(_logits(ours, seeded_input((1, 3, 96, 96))), _logits(reference, seeded_input((1, 3, 96, 96))),
+                 f'{arch} logits at 96 px')
