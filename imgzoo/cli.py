@@ -295,10 +295,12 @@ def download_command(
     """Download config and weights into the hub cache, or into a self-contained folder with --to."""
     from .names import parse_model_name
     from .resolve import locate_weights, resolve_model
-    from .save import build_config
+    from .save import build_config, check_target
     from .sources import hub
     from .sources.common import CONFIG_NAME
 
+    if to is not None:
+        check_target(to.absolute(), overwrite)  # before downloading anything; checked again when written
     source = parse_model_name(name)
     resolved = resolve_model(source, cache_dir=cache_dir)
     location = locate_weights(source, resolved.cfg, cache_dir=cache_dir)
@@ -459,8 +461,7 @@ def convert_command(
     if layout is None:
         layout = detect_layout(_read_checkpoint(checkpoint)) or 'imgzoo'
     conversion = NATIVE_LAYOUT_ALIASES.get(layout, layout)
-    folder = write_signed_folder(to, lambda tmp: convert_checkpoint(checkpoint, arch, tmp, layout=conversion),
-                                 overwrite=overwrite)
+    folder = convert_checkpoint(checkpoint, arch, to, layout=conversion, overwrite=overwrite)
     _stdout().print(f'converted {escape(str(checkpoint))} ({layout} layout) to {escape(arch)}')
     _print_folder(folder)
 
@@ -486,12 +487,12 @@ def save_command(
 ) -> None:
     """Materialise any loadable model as a folder (e.g. a built-in tag with --num-classes)."""
     from .factory import create_model
-    from .save import save_pretrained
+    from .save import check_target, save_pretrained
 
+    check_target(to.absolute(), overwrite)  # before loading anything; checked again when the folder is written
     model = create_model(name, pretrained=pretrained, num_classes=num_classes, in_chans=in_chans,
                          cache_dir=cache_dir, **_parse_model_args(model_arg))
-    folder = write_signed_folder(to, lambda tmp: save_pretrained(model, tmp, max_shard_size=max_shard_size),
-                                 overwrite=overwrite)
+    folder = save_pretrained(model, to, max_shard_size=max_shard_size, overwrite=overwrite)
     _print_folder(folder)
 
 
@@ -514,6 +515,17 @@ def _error(message: str, hint: Optional[str] = None) -> None:
         message = message.rstrip() + '.'
     console.print(f'[bold red]imgzoo: error:[/] {escape(message)}' + (f' {escape(hint)}' if hint else ''),
                   soft_wrap=True)
+
+
+def _in_cli_terms(error: ImgzooError) -> ImgzooError:
+    """The error as the command line should word it: its flags instead of Python arguments."""
+    from .errors import FolderExistsError
+
+    if isinstance(error, FolderExistsError) and error.path:
+        from .save import folder_exists_error
+
+        return folder_exists_error(Path(error.path), flag='--overwrite')
+    return error
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -544,7 +556,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ImgzooError as e:
         if debug:
             raise
-        _error(str(e))
+        _error(str(_in_cli_terms(e)))
         return 1
     except Exception as e:
         if debug:

@@ -14,9 +14,8 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Dict, List, Literal, Optional, Union
 
 from .errors import InvalidManifestError, ManifestNotFoundError
-from .save import MARKER_NAME, write_folder_atomically
+from .sources.common import MANIFEST_NAME, MARKER_NAME
 
-MANIFEST_NAME = 'checksums.sha256'
 NOT_LISTED = frozenset({MANIFEST_NAME, MARKER_NAME})
 _LINE = re.compile(r'^([0-9a-fA-F]{64}) [ *](.+)$')
 
@@ -71,12 +70,9 @@ def write_signed_folder(
     target: Union[str, os.PathLike], fill: Callable[[Path], object], *, overwrite: bool = False,
 ) -> Path:
     """Write a folder atomically with fill(tmp_folder) and a manifest of what fill wrote; returns its path."""
+    from .save import write_folder_atomically
 
-    def fill_and_sign(tmp: Path) -> None:
-        fill(tmp)
-        write_manifest(tmp)
-
-    return write_folder_atomically(Path(target), fill_and_sign, overwrite=overwrite)
+    return write_folder_atomically(Path(target), fill, overwrite=overwrite, sign=True)
 
 
 def _safe_name(name: str, manifest: Path) -> str:

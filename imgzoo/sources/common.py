@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Literal, Optional
@@ -15,6 +16,14 @@ SAFE_WEIGHTS_INDEX_NAME = 'model.safetensors.index.json'
 PICKLE_WEIGHTS_NAME = 'pytorch_model.bin'
 PICKLE_WEIGHTS_INDEX_NAME = 'pytorch_model.bin.index.json'
 PICKLE_SUFFIXES = ('.pth', '.pt', '.bin', '.ckpt')
+MANIFEST_NAME = 'checksums.sha256'
+MARKER_NAME = '.imgzoo'
+# The files imgzoo writes into a model folder: replaced by a save with overwrite=True, while every other file
+# of the folder (a user's notes.txt, a README) is kept.
+MODEL_FILE_PATTERN = re.compile(
+    r'(config\.json|model\.safetensors(\.index\.json)?|model-\d{5}-of-\d{5}\.safetensors'
+    r'|pytorch_model\.bin(\.index\.json)?|pytorch_model-\d{5}-of-\d{5}\.bin|checksums\.sha256|\.imgzoo)'
+)
 # Where weights come from is decided by the folder or repository being loaded and recorded by imgzoo,
 # never read from a config.json: these keys are ignored there (as timm does for hub and folder sources).
 IGNORED_CFG_KEYS = (

@@ -79,6 +79,15 @@ def run_child(action, point: str) -> int:
     return os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status)
 
 
+NOTES = 'my notes: lr 3e-4 worked best\n'
+
+
+def save_a_with_notes(target: Path, versions) -> None:
+    """Version A at target, plus a file of the user's own that every later save must keep."""
+    imgzoo.save_pretrained(versions['A'], target)
+    (target / 'notes.txt').write_text(NOTES)
+
+
 def main() -> None:
     work = Path(sys.argv[1])
     cli_name = sys.argv[2] if len(sys.argv) > 2 else None
@@ -87,12 +96,12 @@ def main() -> None:
     for label, seed in (('A', 0), ('B', 1)):
         torch.manual_seed(seed)
         versions[label] = imgzoo.create_model('resnet18', num_classes=10).half()
-    print(json.dumps({'checksums': {k: checksum(m) for k, m in versions.items()}}), flush=True)
+    print(json.dumps({'checksums': {k: checksum(m) for k, m in versions.items()}, 'notes': NOTES}), flush=True)
 
     for point in ('mid-weights', 'before-swap', 'after-swap', 'between-renames'):
         target = work / point / 'model'
-        imgzoo.save_pretrained(versions['A'], target)
-        signal_ = run_child(lambda target=target: imgzoo.save_pretrained(versions['B'], target), point)
+        save_a_with_notes(target, versions)
+        signal_ = run_child(lambda target=target: imgzoo.save_pretrained(versions['B'], target, overwrite=True), point)
         print(json.dumps({'scenario': point, 'signal': signal_}), flush=True)
 
     target = work / 'new-folder' / 'model'
@@ -103,36 +112,58 @@ def main() -> None:
         from imgzoo.cli import app
 
         target = work / 'cli' / 'model'
-        imgzoo.save_pretrained(versions['A'], target)
-        signal_ = run_child(lambda: app(['download', cli_name, '--to', str(target)], standalone_mode=False), 'mid-copy')
+        save_a_with_notes(target, versions)
+        signal_ = run_child(lambda: app(['download', cli_name, '--to', str(target), '--overwrite'],
+                                        standalone_mode=False), 'mid-copy')
         print(json.dumps({'scenario': 'cli', 'signal': signal_}), flush=True)
 
     random_kills(work / 'random' / 'model', versions)
 
 
-def random_kills(target: Path, versions) -> None:
-    """A child saves A and B alternately without pause; it is killed at random moments, then the folder is loaded."""
-    imgzoo.save_pretrained(versions['A'], target)
+def random_kills(target: Path, versions, runs: int = 6) -> None:
+    """A child saves B and A alternately (overwrite=True) without pause and reports each save it completes; it is
+    killed at a random moment after a chosen save completed, then the folder is loaded.
+
+    Even runs kill within the first half of the save that follows a completed B, so the folder still holds B
+    (the kill falls while A is being written); odd runs kill anywhere in the 1.5 saves after a completed A.
+    """
+    save_a_with_notes(target, versions)
     rng = random.Random(0)
-    outcomes = []
-    for _ in range(6):
+    outcomes, signals, last_completed = [], [], []
+    for run in range(runs):
+        read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:
+            os.close(read_fd)
             try:
                 while True:
                     for label in ('B', 'A'):
-                        imgzoo.save_pretrained(versions[label], target)
+                        start = time.monotonic()
+                        imgzoo.save_pretrained(versions[label], target, overwrite=True)
+                        os.write(write_fd, f'{label} {time.monotonic() - start:.4f}\n'.encode())
             finally:
-                os._exit(3)
-        time.sleep(rng.uniform(0.05, 0.6))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+                os._exit(3)  # reached only if a save raised
+        os.close(write_fd)
+        wanted, rounds = ('B', 1.0) if run % 2 == 0 else ('A', 3.0)
+        completed = None
+        with os.fdopen(read_fd) as reports:
+            for line in reports:
+                label, seconds = line.split()
+                if label == wanted and rng.random() < 0.7:
+                    completed = label
+                    time.sleep(rng.uniform(0, rounds * float(seconds) / 2))
+                    break
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        signals.append(os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status))
+        last_completed.append(completed)
         try:
             loaded = imgzoo.create_model(f'local:{target}', pretrained=True)
             outcomes.append(checksum(loaded))
         except imgzoo.ImgzooError as e:
             outcomes.append(f'{type(e).__name__}: {e}')
-    print(json.dumps({'scenario': 'random', 'outcomes': outcomes}), flush=True)
+    print(json.dumps({'scenario': 'random', 'outcomes': outcomes, 'signals': signals,
+                      'last_completed': last_completed}), flush=True)
 
 
 if __name__ == '__main__':
