@@ -3,7 +3,8 @@ from .errors import (
     ConfigNotFoundError, ConversionError, CorruptWeightsError, FolderExistsError, HubError, HubFileNotFoundError,
     ImageReadError, ImgzooError, InputSizeError, InvalidConfigError, InvalidManifestError, ManifestNotFoundError, InvalidModelArgsError, InvalidModelNameError, ModelFolderNotFoundError,
     NoPretrainedWeightsError, OfflineCacheMissError, StateDictMismatchError, UnknownModelError,
-    UnknownPretrainedTagError, UnsafeCheckpointError, WeightsNotFoundError,
+    UnknownPretrainedTagError, UnsafeCheckpointError, WeightsNotFoundError, HubEntryNotFoundError,
+    HubRepositoryNotFoundError, HubRevisionNotFoundError, HubUnreachableError, ManifestMismatchError,
 )
 from .convert import convert_checkpoint, convert_state_dict, list_conversions
 from .data import create_transform, get_label_names, imagenet_class_names, resolve_data_config, resolve_label_names
@@ -28,5 +29,7 @@ __all__ = [
     'create_transform', 'get_label_names', 'imagenet_class_names', 'resolve_data_config', 'resolve_label_names',
     'convert_checkpoint', 'convert_state_dict', 'list_conversions',
     'ImageReadError', 'InputSizeError', 'InvalidManifestError', 'ManifestNotFoundError', 'HubUnreachableWarning',
+    'HubEntryNotFoundError', 'HubRepositoryNotFoundError', 'HubRevisionNotFoundError', 'HubUnreachableError',
+    'ManifestMismatchError',
     'FeatureGetterNet', 'FeatureInfo', 'feature_take_indices', 'param_groups_layer_decay', 'param_groups_weight_decay',
 ]

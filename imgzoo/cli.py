@@ -38,7 +38,11 @@ CacheDir = typer.Option(
     help='Hub cache folder (default: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub).',
     file_okay=False,
 )
-Overwrite = typer.Option(False, '--overwrite', help='Replace DIR even if imgzoo did not write it.')
+Overwrite = typer.Option(
+    False, '--overwrite', help='Write into DIR even if it holds files: replaces the model files, keeps the others.')
+Verify = typer.Option(
+    False, '--verify', help="Check every file's SHA-256 against the folder's checksums.sha256 before loading "
+                            '(sizes are always checked).')
 _TRUE = {'1', 'true', 'yes', 'on'}
 # The click that typer runs on: typer >= 0.22 vendors it as typer._click, older typer uses click itself.
 _click_errors = sys.modules[typer.BadParameter.__module__]
@@ -341,17 +345,18 @@ def verify_command(
                                   file_okay=False),
 ) -> None:
     """Check a folder against its checksums.sha256: each file OK, changed, missing or extra; exit 1 on any problem."""
-    from .manifest import verify_folder
+    from .manifest import affects_the_model, verify_folder
 
     checks = verify_folder(folder)
     out = _stdout()
     table = Table('file', 'status', 'size', title=f'verify {escape(str(folder))}', title_justify='left')
-    styles = {'ok': 'green', 'changed': 'bold red', 'missing': 'bold red', 'extra': 'bold yellow'}
+    styles = {'ok': 'green', 'changed': 'bold red', 'missing': 'bold red', 'extra': 'yellow'}
     for check in checks:
         label = {'ok': 'OK', 'changed': 'CHANGED', 'missing': 'MISSING', 'extra': 'EXTRA (not in manifest)'}
         table.add_row(escape(check.name), f'[{styles[check.status]}]{label[check.status]}[/]', _human_size(check.size))
     out.print(table)
-    problems = [c for c in checks if not c.ok]
+    # Files the manifest does not list are reported; they fail the check only when they could change what loads.
+    problems = [c for c in checks if not c.ok and (c.status != 'extra' or affects_the_model(c.name))]
     if problems:
         counts = {s: sum(c.status == s for c in problems) for s in ('changed', 'missing', 'extra')}
         summary = ', '.join(f'{n} {s}' for s, n in counts.items() if n)
@@ -378,6 +383,7 @@ def predict_command(
     test_size: bool = typer.Option(False, '--test-size', help="Use the config's test_input_size / test_crop_pct."),
     device: str = typer.Option('auto', '--device', help="Torch device, e.g. cpu or cuda (auto: cuda if available)."),
     cache_dir: Optional[Path] = CacheDir,
+    verify: bool = Verify,
 ) -> None:
     """Classify images with a pretrained model, preprocessing with the model's own data config."""
     from .data import create_transform, get_label_names, resolve_data_config
@@ -387,7 +393,7 @@ def predict_command(
     paths = find_images(images)
     check_images(paths)
     torch_device = _device(device)
-    model = create_model(name, pretrained=True, cache_dir=cache_dir, device=torch_device).eval()
+    model = create_model(name, pretrained=True, cache_dir=cache_dir, device=torch_device, verify=verify).eval()
     data_config = resolve_data_config(model=model, use_test_size=test_size)
     transform = create_transform(data_config)
     labels = get_label_names(model)
@@ -484,6 +490,7 @@ def save_command(
     max_shard_size: Optional[str] = typer.Option(None, '--max-shard-size', help="Shard weights, e.g. '2GB'."),
     cache_dir: Optional[Path] = CacheDir,
     overwrite: bool = Overwrite,
+    verify: bool = Verify,
 ) -> None:
     """Materialise any loadable model as a folder (e.g. a built-in tag with --num-classes)."""
     from .factory import create_model
@@ -491,7 +498,7 @@ def save_command(
 
     check_target(to.absolute(), overwrite)  # before loading anything; checked again when the folder is written
     model = create_model(name, pretrained=pretrained, num_classes=num_classes, in_chans=in_chans,
-                         cache_dir=cache_dir, **_parse_model_args(model_arg))
+                         cache_dir=cache_dir, verify=verify, **_parse_model_args(model_arg))
     folder = save_pretrained(model, to, max_shard_size=max_shard_size, overwrite=overwrite)
     _print_folder(folder)
 

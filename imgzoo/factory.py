@@ -48,6 +48,7 @@ def create_model(
     device: Union[str, torch.device, None] = None,
     dtype: Optional[torch.dtype] = None,
     local_files_only: bool = False,
+    verify: bool = False,
     **model_kwargs: Any,
 ) -> nn.Module:
     """Build a model from `arch`, `arch.tag`, `hf-hub:org/repo[@rev]` or `local:/folder`.
@@ -57,9 +58,11 @@ def create_model(
     arguments go to the architecture (e.g. drop_rate, drop_path_rate, global_pool, img_size).
     features_only=True returns a backbone giving the feature maps at out_indices (the
     architecture's default taps when None) as a list, or a dict with feature_cls='dict'.
+    A folder with a `checksums.sha256` (every folder imgzoo writes) is checked against it: file sizes always,
+    SHA-256 digests with verify=True; a difference raises ManifestMismatchError.
     """
     source = parse_model_name(model_name)
-    resolved = resolve_model(source, cache_dir=cache_dir, local_files_only=local_files_only)
+    resolved = resolve_model(source, cache_dir=cache_dir, local_files_only=local_files_only, verify=verify)
     cfg = merge_user_cfg(resolved.cfg, pretrained_cfg, pretrained_cfg_overlay)
     build_args: Dict[str, Any] = {**resolved.model_args, **model_kwargs}
     build_args['num_classes'] = cfg.num_classes if num_classes is None else num_classes

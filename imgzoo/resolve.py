@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Union
 
 from .errors import NoPretrainedWeightsError
+from .manifest import check_model_folder
 from .names import ModelSource
 from .pretrained import PretrainedCfg, apply_overlay, cfg_from_dict
 from .registry import get_model_entrypoint, get_pretrained_cfg, list_tags
@@ -28,13 +29,19 @@ class ResolvedModel:
 
 def resolve_model(
     source: ModelSource, *, cache_dir: Optional[PathLike] = None, local_files_only: bool = False,
+    verify: bool = False,
 ) -> ResolvedModel:
-    """Read the configuration a model name points at (downloads config.json for hub repos)."""
+    """Read the configuration a model name points at (downloads config.json for hub repos).
+
+    A folder with a `checksums.sha256` is checked against it first: sizes always, SHA-256 digests with verify=True.
+    """
     if source.kind == 'builtin':
         assert source.arch is not None
         return ResolvedModel(source.arch, {}, get_pretrained_cfg(source.arch, source.tag))
     if source.kind == 'local':
         assert source.path is not None
+        local.check_folder(source.path)
+        check_model_folder(source.path, hashes=verify)
         config = local.read_folder_config(source.path)
         cfg = cfg_from_dict(config.pretrained_cfg)
         cfg.source, cfg.local_dir = 'local-dir', str(source.path)

@@ -320,7 +320,7 @@ def write_folder_atomically(
     the umask's permissions; with sign=True a `checksums.sha256` manifest lists them. A symlinked target is
     written where it points.
     """
-    from .manifest import write_manifest
+    from .manifest import write_manifest, write_marker
 
     target = Path(os.path.expanduser(os.fspath(target))).absolute()
     if target.is_symlink():
@@ -333,7 +333,7 @@ def write_folder_atomically(
         fill(tmp)
         if sign:
             write_manifest(tmp)
-        (tmp / MARKER_NAME).write_text('written by imgzoo\n')
+        write_marker(tmp)
         _apply_umask(tmp)
         _fsync_tree(tmp)
         _move_into_place(tmp, target, overwrite)
