@@ -8,7 +8,7 @@ from .errors import (
 )
 from .convert import convert_checkpoint, convert_state_dict, list_conversions
 from .data import create_transform, get_label_names, imagenet_class_names, resolve_data_config, resolve_label_names
-from .factory import create_model, load_checkpoint
+from .factory import RandomWeightsWarning, create_model, load_checkpoint
 from .features import FeatureGetterNet, FeatureInfo, feature_take_indices
 from .names import ModelSource, parse_model_name
 from .pretrained import PretrainedCfg
@@ -30,6 +30,6 @@ __all__ = [
     'convert_checkpoint', 'convert_state_dict', 'list_conversions',
     'ImageReadError', 'InputSizeError', 'InvalidManifestError', 'ManifestNotFoundError', 'HubUnreachableWarning',
     'HubEntryNotFoundError', 'HubRepositoryNotFoundError', 'HubRevisionNotFoundError', 'HubUnreachableError',
-    'ManifestMismatchError',
+    'ManifestMismatchError', 'RandomWeightsWarning',
     'FeatureGetterNet', 'FeatureInfo', 'feature_take_indices', 'param_groups_layer_decay', 'param_groups_weight_decay',
 ]

@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .errors import ImgzooError
+from .errors import ImgzooError, InvalidModelArgsError
 from .manifest import write_signed_folder
 
 app = typer.Typer(
@@ -73,26 +73,48 @@ def _format_count(n: int) -> str:
     return f'{n / 1e6:.2f}M' if n >= 1e5 else f'{n:,}'
 
 
+_WORDS = {'true': True, 'false': False, 'yes': True, 'no': False, 'on': True, 'off': False,
+          'null': None, 'none': None}
+
+
+def _parse_value(text: str) -> Any:
+    """One --model-arg value: a number, true/false (yes/no, on/off), null/none, a JSON list or a comma list
+    (3,4,6,3), else the text itself."""
+    stripped = text.strip()
+    if stripped.lower() in _WORDS:
+        return _WORDS[stripped.lower()]
+    try:
+        return json.loads(stripped)
+    except json.JSONDecodeError:
+        pass
+    if ',' in stripped:
+        return [_parse_value(part) for part in stripped.strip('()').split(',') if part.strip()]
+    return text
+
+
 def _parse_model_args(pairs: Sequence[str]) -> Dict[str, Any]:
-    """KEY=VALUE pairs; values are read as JSON (numbers, true/false, lists), else kept as text."""
+    """KEY=VALUE pairs for --model-arg, values read by _parse_value."""
     args: Dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition('=')
+        key = key.strip()
         if not sep or not key.isidentifier():
             raise typer.BadParameter(f"expected KEY=VALUE (e.g. drop_rate=0.1), got {pair!r}", param_hint='--model-arg')
-        try:
-            args[key] = json.loads(value)
-        except json.JSONDecodeError:
-            args[key] = value
+        if key in args:
+            raise typer.BadParameter(f"{key!r} is given twice", param_hint='--model-arg')
+        args[key] = _parse_value(value)
     return args
 
 
 def _meta_model(name: str, cache_dir: Optional[Path], **kwargs: Any) -> Any:
     """A model built on the meta device: its config and parameter shapes, without memory or weights."""
-    from .factory import create_model
+    import warnings
+
+    from .factory import RandomWeightsWarning, create_model
     from .meta import meta_device
 
-    with meta_device():
+    with meta_device(), warnings.catch_warnings():
+        warnings.simplefilter('ignore', RandomWeightsWarning)  # no weights are wanted here
         return create_model(name, cache_dir=cache_dir, **kwargs)
 
 
@@ -497,8 +519,14 @@ def save_command(
     from .save import check_target, save_pretrained
 
     check_target(to.absolute(), overwrite)  # before loading anything; checked again when the folder is written
-    model = create_model(name, pretrained=pretrained, num_classes=num_classes, in_chans=in_chans,
-                         cache_dir=cache_dir, verify=verify, **_parse_model_args(model_arg))
+    model_args = _parse_model_args(model_arg)
+    try:
+        model = create_model(name, pretrained=pretrained, num_classes=num_classes, in_chans=in_chans,
+                             cache_dir=cache_dir, verify=verify, **model_args)
+    except InvalidModelArgsError as e:
+        if not model_args:
+            raise
+        raise typer.BadParameter(f"{e} (given: {', '.join(model_arg)})", param_hint='--model-arg') from None
     folder = save_pretrained(model, to, max_shard_size=max_shard_size, overwrite=overwrite)
     _print_folder(folder)
 
@@ -524,15 +552,23 @@ def _error(message: str, hint: Optional[str] = None) -> None:
                   soft_wrap=True)
 
 
+# Python arguments named in library messages, and the command-line flags that do the same.
+_CLI_TERMS = (
+    ('pass overwrite=True', 'add --overwrite'), ('overwrite=True', '--overwrite'),
+    ('verify=True', '--verify'), ('use pretrained=False', 'use --no-pretrained'),
+    ('pretrained=False', '--no-pretrained'), ('pass num_classes= or in_chans=', 'pass --num-classes or --in-chans'),
+    ('local_files_only=True', 'HF_HUB_OFFLINE=1'),
+)
+
+
 def _in_cli_terms(error: ImgzooError) -> ImgzooError:
-    """The error as the command line should word it: its flags instead of Python arguments."""
-    from .errors import FolderExistsError
+    """The same error (type and fields), worded with the command line's flags instead of Python arguments."""
+    from .errors import _restore
 
-    if isinstance(error, FolderExistsError) and error.path:
-        from .save import folder_exists_error
-
-        return folder_exists_error(Path(error.path), flag='--overwrite')
-    return error
+    message = str(error)
+    for python, flag in _CLI_TERMS:
+        message = message.replace(python, flag)
+    return _restore(type(error), (message,), dict(error.__dict__))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

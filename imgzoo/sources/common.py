@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Literal, Optional
+from typing import Any, Dict, List, Literal, Mapping, Optional
 
 from ..errors import ConfigNotFoundError, InvalidConfigError
 
@@ -56,24 +56,26 @@ class WeightsLocation:
 
 def read_config_file(path: Path, origin: str = '') -> ModelConfig:
     """Read and validate a `config.json`; errors give the file, and line and column for bad JSON."""
+    where = str(path.parent) if not origin or origin == str(path) else origin
     origin = origin or str(path)
     if not path.exists():
         raise ConfigNotFoundError(
-            f"No config.json in {origin}. A model folder needs the config.json that "
-            "imgzoo.save_pretrained or timm's save_for_hf writes next to the weights."
+            f"No config.json in {where}. A model folder needs the config.json that "
+            "imgzoo.save_pretrained or timm's save_for_hf writes next to the weights.", path=path.parent,
+            filename=CONFIG_NAME,
         )
     try:
         text = path.read_text(encoding='utf-8')
     except UnicodeDecodeError as e:
-        raise InvalidConfigError(f"{origin} is not UTF-8 text ({e}); it cannot be a config.json.") from None
+        raise InvalidConfigError(f"{origin} is not UTF-8 text ({e}); it cannot be a config.json.", path=path) from None
     except OSError as e:
-        raise ConfigNotFoundError(f"Cannot read {origin}: {e.strerror or e}.") from None
+        raise ConfigNotFoundError(f"Cannot read {origin}: {e.strerror or e}.", path=path) from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
         raise InvalidConfigError(
             f"{origin} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}. "
-            "Fix the file or write it again with imgzoo.save_pretrained."
+            "Fix the file or write it again with imgzoo.save_pretrained.", path=path,
         ) from None
     return parse_model_config(raw, origin)
 
@@ -81,7 +83,8 @@ def read_config_file(path: Path, origin: str = '') -> ModelConfig:
 def _expect(value: Any, types: tuple, what: str, origin: str) -> None:
     if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
         names = ' or '.join(t.__name__ for t in types)
-        raise InvalidConfigError(f"{origin}: '{what}' must be {names}, got {type(value).__name__} ({value!r:.80}).")
+        raise InvalidConfigError(
+            f"{origin}: '{what}' must be {names}, got {type(value).__name__} ({value!r:.80}).", field=what)
 
 
 def parse_model_config(raw: Any, origin: str = 'config.json') -> ModelConfig:
@@ -149,10 +152,42 @@ def parse_model_config(raw: Any, origin: str = 'config.json') -> ModelConfig:
     return ModelConfig(architecture=architecture, model_args=model_args, pretrained_cfg=pretrained_cfg, origin=origin)
 
 
+# Largest value a size field can sensibly take: a config or argument beyond these would ask for more memory than
+# any machine has (a billion classes), so it is refused before anything is allocated, naming the field.
+SIZE_LIMITS: Dict[str, int] = {
+    'num_classes': 10_000_000, 'in_chans': 4096, 'img_size': 16384, 'input_size': 16384, 'patch_size': 4096,
+    'embed_dim': 65536, 'num_features': 65536, 'hidden_size': 65536, 'width': 65536, 'widths': 65536,
+    'dims': 65536, 'channels': 65536, 'head_hidden_size': 65536, 'mlp_ratio': 256, 'num_heads': 4096,
+    'depth': 4096, 'depths': 4096, 'layers': 4096, 'base_width': 65536, 'stem_width': 65536,
+    'cardinality': 65536,
+}
+
+
+def size_violations(values: Mapping[str, Any], prefix: str = '') -> List[str]:
+    """'field = value (at most N)' for each size field in values that exceeds its limit in SIZE_LIMITS."""
+    found = []
+    for key, value in values.items():
+        limit = SIZE_LIMITS.get(key)
+        if limit is None:
+            continue
+        numbers = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, (int, float)) and not isinstance(v, bool) and v > limit for v in numbers):
+            found.append(f"{prefix}{key} = {value!r:.60} (at most {limit})")
+    return found
+
+
 def _check_values(model_args: Dict[str, Any], cfg: Dict[str, Any], origin: str) -> None:
     """Value checks beyond types, for the fields the loader computes with."""
+    too_large = (size_violations({'num_classes': cfg.get('num_classes')}) + size_violations(model_args, 'model_args.')
+                 + size_violations({k: v for k, v in cfg.items() if k in ('input_size', 'test_input_size')},
+                                   'pretrained_cfg.'))
+    if too_large:
+        raise InvalidConfigError(
+            f"{origin}: {'; '.join(too_large)}: larger than any real model, refused before allocating memory. "
+            "Fix the config.json.", field=too_large[0].split(' = ')[0],
+        )
     def bad(what: str, need: str, value: Any) -> InvalidConfigError:
-        return InvalidConfigError(f"{origin}: '{what}' must be {need}, got {value!r:.80}.")
+        return InvalidConfigError(f"{origin}: '{what}' must be {need}, got {value!r:.80}.", field=what)
 
     def is_int(v: Any) -> bool:
         return isinstance(v, int) and not isinstance(v, bool)
