@@ -156,13 +156,14 @@ def list_command(
 
 def _weights_info(cfg: Dict[str, Any], source: Any, cache_dir: Optional[Path]) -> Dict[str, Any]:
     """Where the weights of a resolved config come from, without downloading them."""
+    from .names import HubSource, LocalSource
     from .sources import local
 
     if cfg.get('file'):
         path = Path(os.path.expanduser(cfg['file'])).absolute()
         size = path.stat().st_size if path.exists() else None
         return {'source': 'file', 'files': [{'name': str(path), 'size': size}]}
-    if source.kind == 'local':
+    if isinstance(source, LocalSource):
         try:
             location = local.find_weights(source.path)
         except ImgzooError as e:
@@ -177,7 +178,7 @@ def _weights_info(cfg: Dict[str, Any], source: Any, cache_dir: Optional[Path]) -
         }
     if cfg.get('hf_hub_id'):
         repo_id = cfg['hf_hub_id']
-        revision = cfg.get('hf_hub_revision') if source.kind == 'hub' else None
+        revision = cfg.get('hf_hub_revision') if isinstance(source, HubSource) else None
         info = {'source': 'hf-hub', 'repo': repo_id, 'revision': revision or 'main', 'commit': cfg.get('hf_hub_commit')}
         info.update(_hub_files(repo_id, revision, cfg.get('hf_hub_filename'), cache_dir))
         return info
@@ -319,7 +320,7 @@ def download_command(
     overwrite: bool = Overwrite,
 ) -> None:
     """Download config and weights into the hub cache, or into a self-contained folder with --to."""
-    from .names import parse_model_name
+    from .names import HubSource, LocalSource, parse_model_name
     from .resolve import locate_weights, resolve_model
     from .save import build_config, check_target
     from .sources import hub
@@ -333,22 +334,22 @@ def download_command(
     weight_files = ([location.index_file] if location.index_file else []) + list(location.files)
     if to is None:
         out = _stdout()
-        where = 'cache ' + str(hub.cache_dir_or_default(cache_dir)) if resolved.cfg.source == 'hf-hub' else 'disk'
+        from_hub = location.provenance.get('source') == 'hf-hub'
+        where = 'cache ' + str(hub.cache_dir_or_default(cache_dir)) if from_hub else 'disk'
         table = Table('file', 'size', 'path', title=f'{escape(name)}: ready offline ({escape(where)})',
                       title_justify='left')
         for path in weight_files:
             table.add_row(escape(path.name), _human_size(path.stat().st_size), escape(str(path)))
         out.print(table)
-        if resolved.cfg.hf_hub_commit:
-            out.print(f'commit {resolved.cfg.hf_hub_commit}')
+        commit = location.provenance.get('hf_hub_commit')
+        if commit:
+            out.print(f'commit {commit}')
         return
 
-    if source.kind == 'hub':
-        assert source.repo_id is not None
+    if isinstance(source, HubSource):
         config_bytes = hub.download(source.repo_id, CONFIG_NAME, revision=resolved.cfg.hf_hub_commit or source.revision,
                                     cache_dir=cache_dir).read_bytes()
-    elif source.kind == 'local':
-        assert source.path is not None
+    elif isinstance(source, LocalSource):
         config_bytes = (source.path / CONFIG_NAME).read_bytes()
     else:
         config_bytes = (json.dumps(build_config(_meta_model(name, cache_dir)), indent=2) + '\n').encode()

@@ -7,6 +7,7 @@ config → wrap as a feature backbone (features) when features_only.
 """
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import os
 import warnings
@@ -71,7 +72,7 @@ def create_model(
     """
     source = parse_model_name(model_name)
     resolved = resolve_model(source, cache_dir=cache_dir, local_files_only=local_files_only, verify=verify)
-    if not pretrained and source.kind in ('local', 'hub'):
+    if not pretrained and source.points_at_weights:
         warnings.warn(
             f"'{source.describe()}' names a model with weights, but pretrained=False builds it with random ones. "
             "Pass pretrained=True to load its weights.", RandomWeightsWarning, stacklevel=2,
@@ -106,6 +107,7 @@ def build_model(
         with meta_device():
             model = entrypoint(**build_args)
         location = weights()
+        cfg = dataclasses.replace(cfg, **location.provenance)
         state_dict, reinit = adapt_state_dict(
             read_state_dict(location), model, cfg.to_dict(),
             num_classes=build_args['num_classes'], in_chans=build_args['in_chans'],
@@ -122,7 +124,7 @@ def build_model(
     if checkpoint_path is not None:
         load_checkpoint(model, checkpoint_path, architecture=architecture)
 
-    _attach_cfg(model, cfg, architecture, build_args)
+    _attach_cfg(model, _final_cfg(model, cfg, architecture, build_args), build_args)
     if features is not None:
         model = _as_feature_model(model, architecture, features)
     return model
@@ -228,18 +230,25 @@ def _accepted_args(entrypoint: Callable[..., Any]) -> Optional[Set[str]]:
                        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.default is not p.empty}
 
 
-def _attach_cfg(model: nn.Module, cfg: PretrainedCfg, architecture: str, build_args: Dict[str, Any]) -> None:
-    cfg.architecture = architecture
-    cfg.num_classes = getattr(model, 'num_classes', cfg.num_classes)
+def _final_cfg(model: nn.Module, cfg: PretrainedCfg, architecture: str, build_args: Dict[str, Any]) -> PretrainedCfg:
+    """The config the built model carries: cfg with the architecture, class count and input size it was built
+    with (a new object; cfg itself is not changed)."""
+    changes: Dict[str, Any] = {'architecture': architecture,
+                               'num_classes': getattr(model, 'num_classes', cfg.num_classes)}
     in_chans = build_args['in_chans']
-    if in_chans != cfg.input_size[0]:
-        cfg.input_size = (in_chans, *cfg.input_size[1:])
+    input_size = cfg.input_size
+    if in_chans != input_size[0]:
+        input_size = changes['input_size'] = (in_chans, *input_size[1:])
     img_size = build_args.get('img_size')
     if img_size is not None:
         height, width = (img_size, img_size) if isinstance(img_size, int) else tuple(img_size)
-        if (height, width) != tuple(cfg.input_size[1:]):
-            cfg.input_size = (in_chans, height, width)
-            cfg.test_input_size = cfg.pool_size = cfg.test_pool_size = None
+        if (height, width) != tuple(input_size[1:]):
+            changes.update(input_size=(in_chans, height, width), test_input_size=None, pool_size=None,
+                           test_pool_size=None)
+    return dataclasses.replace(cfg, **changes)
+
+
+def _attach_cfg(model: nn.Module, cfg: PretrainedCfg, build_args: Dict[str, Any]) -> None:
     model.pretrained_cfg = cfg.to_dict()  # type: ignore[assignment]
     model.default_cfg = model.pretrained_cfg  # type: ignore[assignment]
     model.model_args = {  # type: ignore[assignment]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Literal, Mapping, Optional
 
 from ..errors import ConfigNotFoundError, InvalidConfigError
+from ..pretrained import PROVENANCE_FIELDS, WEIGHT_POINTER_FIELDS, apply_aliases
 
 CONFIG_NAME = 'config.json'
 SAFE_WEIGHTS_NAME = 'model.safetensors'
@@ -26,9 +27,7 @@ MODEL_FILE_PATTERN = re.compile(
 )
 # Where weights come from is decided by the folder or repository being loaded and recorded by imgzoo,
 # never read from a config.json: these keys are ignored there (as timm does for hub and folder sources).
-IGNORED_CFG_KEYS = (
-    'file', 'url', 'state_dict', 'source', 'hf_hub_revision', 'hf_hub_commit', 'weights_files', 'local_dir',
-)
+IGNORED_CFG_KEYS = (*PROVENANCE_FIELDS, *WEIGHT_POINTER_FIELDS)
 # Fields with a default that null in a config.json leaves at that default (they cannot be None).
 DEFAULTED_CFG_KEYS = (
     'input_size', 'interpolation', 'crop_pct', 'crop_mode', 'mean', 'std', 'fixed_input_size', 'custom_load',
@@ -52,6 +51,7 @@ class WeightsLocation:
     files: List[Path]
     format: Literal['safetensors', 'pickle']
     index_file: Optional[Path] = None
+    provenance: Dict[str, Any] = field(default_factory=dict)  # PretrainedCfg provenance fields for these files
 
 
 def read_config_file(path: Path, origin: str = '') -> ModelConfig:
@@ -120,8 +120,7 @@ def parse_model_config(raw: Any, origin: str = 'config.json') -> ModelConfig:
     for key in ('label_names', 'label_descriptions'):
         if key in top:
             pretrained_cfg[key] = top[key]
-    if 'labels' in pretrained_cfg and 'label_names' not in pretrained_cfg:
-        pretrained_cfg['label_names'] = pretrained_cfg.pop('labels')
+    pretrained_cfg = apply_aliases(pretrained_cfg)
     if 'label_names' in pretrained_cfg and pretrained_cfg['label_names'] is not None:
         _expect(pretrained_cfg['label_names'], (list, dict), 'label_names', origin)
     if 'label_descriptions' in pretrained_cfg and pretrained_cfg['label_descriptions'] is not None:
