@@ -38,6 +38,8 @@ def test_the_resolved_config_is_built_once_and_not_edited_in_place(tiny_folder):
     cfg = model.pretrained_cfg
     assert cfg['weights_files'] == (str(tiny_folder / 'model.safetensors'),) and cfg['local_dir'] == str(tiny_folder)
     assert cfg['input_size'] == (1, 224, 224) and cfg['architecture'] == 'resnet18'
+    random = factory.build_model(resolved.architecture, {'num_classes': 3, 'in_chans': 2}, resolved.cfg)
+    assert resolved.cfg == before and random.pretrained_cfg['input_size'] == (2, 224, 224)
 
 
 def test_provenance_keys_and_the_labels_alias_live_in_one_place():
