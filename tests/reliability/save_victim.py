@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import sys
@@ -145,15 +146,26 @@ def random_kills(target: Path, versions, runs: int = 6) -> None:
                 os._exit(3)  # reached only if a save raised
         os.close(write_fd)
         wanted, rounds = ('B', 1.0) if run % 2 == 0 else ('A', 3.0)
-        completed = None
-        with os.fdopen(read_fd) as reports:
-            for line in reports:
-                label, seconds = line.split()
-                if label == wanted and rng.random() < 0.7:
-                    completed = label
-                    time.sleep(rng.uniform(0, rounds * float(seconds) / 2))
-                    break
-            os.kill(pid, signal.SIGKILL)
+        completed, skip = None, rng.randrange(3)  # kill after the 1st, 2nd or 3rd completed save of `wanted`
+        reports, deadline = 0, time.monotonic() + 60  # a child that never reports `wanted` must not hang the test
+        buffer = b''
+        while completed is None and reports < 12 and time.monotonic() < deadline:
+            ready, _, _ = select.select([read_fd], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(read_fd, 4096) if ready else b''
+            if not chunk:
+                break  # the child exited, or the deadline passed
+            *lines, buffer = (buffer + chunk).split(b'\n')
+            reports += len(lines)
+            if not lines:
+                continue
+            label, seconds = lines[-1].decode().split()  # the latest report: what the folder holds now
+            if label == wanted and skip:
+                skip -= 1
+            elif label == wanted:
+                completed = label
+                time.sleep(rng.uniform(0, rounds * float(seconds) / 2))
+        os.kill(pid, signal.SIGKILL)
+        os.close(read_fd)
         _, status = os.waitpid(pid, 0)
         signals.append(os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status))
         last_completed.append(completed)
