@@ -3,14 +3,15 @@ from .errors import (
     CacheNotWritableError, ConfigNotFoundError, ConversionError, CorruptWeightsError, FolderExistsError, HubError, HubFileNotFoundError,
     ImageReadError, ImgzooError, InputSizeError, InvalidConfigError, InvalidManifestError, ManifestNotFoundError, InvalidModelArgsError, InvalidModelNameError, ModelFolderNotFoundError,
     NoPretrainedWeightsError, OfflineCacheMissError, StateDictMismatchError, UnknownModelError,
-    UnknownPretrainedTagError, UnsafeCheckpointError, WeightsNotFoundError,
+    UnknownPretrainedTagError, UnsafeCheckpointError, WeightsNotFoundError, HubEntryNotFoundError,
+    HubRepositoryNotFoundError, HubRevisionNotFoundError, HubUnreachableError, ManifestMismatchError,
 )
 from .convert import convert_checkpoint, convert_state_dict, list_conversions
 from .data import (
     Mixup, SoftTargetCrossEntropy, create_transform, get_label_names, imagenet_class_names, mixup_target,
     resolve_data_config, resolve_label_names, resolve_model_data_config,
 )
-from .factory import create_model, load_checkpoint
+from .factory import RandomWeightsWarning, create_model, load_checkpoint
 from .features import FeatureGetterNet, FeatureInfo, feature_take_indices
 from .names import ModelSource, parse_model_name
 from .pretrained import PretrainedCfg
@@ -33,6 +34,8 @@ __all__ = [
     'resolve_model_data_config', 'Mixup', 'SoftTargetCrossEntropy', 'mixup_target',
     'convert_checkpoint', 'convert_state_dict', 'list_conversions',
     'ImageReadError', 'InputSizeError', 'InvalidManifestError', 'ManifestNotFoundError', 'HubUnreachableWarning',
+    'HubEntryNotFoundError', 'HubRepositoryNotFoundError', 'HubRevisionNotFoundError', 'HubUnreachableError',
+    'ManifestMismatchError', 'RandomWeightsWarning',
     'FeatureGetterNet', 'FeatureInfo', 'feature_take_indices', 'param_groups_layer_decay', 'param_groups_weight_decay',
     'ModelInTrainingModeError', 'optimize_for_inference',
 ]

@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .errors import ImgzooError
+from .errors import ImgzooError, InvalidModelArgsError
 from .manifest import write_signed_folder
 
 app = typer.Typer(
@@ -38,7 +38,11 @@ CacheDir = typer.Option(
     help='Hub cache folder (default: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub).',
     file_okay=False,
 )
-Overwrite = typer.Option(False, '--overwrite', help='Replace DIR even if imgzoo did not write it.')
+Overwrite = typer.Option(
+    False, '--overwrite', help='Write into DIR even if it holds files: replaces the model files, keeps the others.')
+Verify = typer.Option(
+    False, '--verify', help="Check every file's SHA-256 against the folder's checksums.sha256 before loading "
+                            '(sizes are always checked).')
 _TRUE = {'1', 'true', 'yes', 'on'}
 # The click that typer runs on: typer >= 0.22 vendors it as typer._click, older typer uses click itself.
 _click_errors = sys.modules[typer.BadParameter.__module__]
@@ -69,26 +73,48 @@ def _format_count(n: int) -> str:
     return f'{n / 1e6:.2f}M' if n >= 1e5 else f'{n:,}'
 
 
+_WORDS = {'true': True, 'false': False, 'yes': True, 'no': False, 'on': True, 'off': False,
+          'null': None, 'none': None}
+
+
+def _parse_value(text: str) -> Any:
+    """One --model-arg value: a number, true/false (yes/no, on/off), null/none, a JSON list or a comma list
+    (3,4,6,3), else the text itself."""
+    stripped = text.strip()
+    if stripped.lower() in _WORDS:
+        return _WORDS[stripped.lower()]
+    try:
+        return json.loads(stripped)
+    except json.JSONDecodeError:
+        pass
+    if ',' in stripped:
+        return [_parse_value(part) for part in stripped.strip('()').split(',') if part.strip()]
+    return text
+
+
 def _parse_model_args(pairs: Sequence[str]) -> Dict[str, Any]:
-    """KEY=VALUE pairs; values are read as JSON (numbers, true/false, lists), else kept as text."""
+    """KEY=VALUE pairs for --model-arg, values read by _parse_value."""
     args: Dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition('=')
+        key = key.strip()
         if not sep or not key.isidentifier():
             raise typer.BadParameter(f"expected KEY=VALUE (e.g. drop_rate=0.1), got {pair!r}", param_hint='--model-arg')
-        try:
-            args[key] = json.loads(value)
-        except json.JSONDecodeError:
-            args[key] = value
+        if key in args:
+            raise typer.BadParameter(f"{key!r} is given twice", param_hint='--model-arg')
+        args[key] = _parse_value(value)
     return args
 
 
 def _meta_model(name: str, cache_dir: Optional[Path], **kwargs: Any) -> Any:
     """A model built on the meta device: its config and parameter shapes, without memory or weights."""
-    from .factory import create_model
+    import warnings
+
+    from .factory import RandomWeightsWarning, create_model
     from .meta import meta_device
 
-    with meta_device():
+    with meta_device(), warnings.catch_warnings():
+        warnings.simplefilter('ignore', RandomWeightsWarning)  # no weights are wanted here
         return create_model(name, cache_dir=cache_dir, **kwargs)
 
 
@@ -130,13 +156,14 @@ def list_command(
 
 def _weights_info(cfg: Dict[str, Any], source: Any, cache_dir: Optional[Path]) -> Dict[str, Any]:
     """Where the weights of a resolved config come from, without downloading them."""
+    from .names import HubSource, LocalSource
     from .sources import local
 
     if cfg.get('file'):
         path = Path(os.path.expanduser(cfg['file'])).absolute()
         size = path.stat().st_size if path.exists() else None
         return {'source': 'file', 'files': [{'name': str(path), 'size': size}]}
-    if source.kind == 'local':
+    if isinstance(source, LocalSource):
         try:
             location = local.find_weights(source.path)
         except ImgzooError as e:
@@ -151,7 +178,7 @@ def _weights_info(cfg: Dict[str, Any], source: Any, cache_dir: Optional[Path]) -
         }
     if cfg.get('hf_hub_id'):
         repo_id = cfg['hf_hub_id']
-        revision = cfg.get('hf_hub_revision') if source.kind == 'hub' else None
+        revision = cfg.get('hf_hub_revision') if isinstance(source, HubSource) else None
         info = {'source': 'hf-hub', 'repo': repo_id, 'revision': revision or 'main', 'commit': cfg.get('hf_hub_commit')}
         info.update(_hub_files(repo_id, revision, cfg.get('hf_hub_filename'), cache_dir))
         return info
@@ -293,34 +320,36 @@ def download_command(
     overwrite: bool = Overwrite,
 ) -> None:
     """Download config and weights into the hub cache, or into a self-contained folder with --to."""
-    from .names import parse_model_name
+    from .names import HubSource, LocalSource, parse_model_name
     from .resolve import locate_weights, resolve_model
-    from .save import build_config
+    from .save import build_config, check_target
     from .sources import hub
     from .sources.common import CONFIG_NAME
 
+    if to is not None:
+        check_target(to.absolute(), overwrite)  # before downloading anything; checked again when written
     source = parse_model_name(name)
     resolved = resolve_model(source, cache_dir=cache_dir)
     location = locate_weights(source, resolved.cfg, cache_dir=cache_dir)
     weight_files = ([location.index_file] if location.index_file else []) + list(location.files)
     if to is None:
         out = _stdout()
-        where = 'cache ' + str(hub.cache_dir_or_default(cache_dir)) if resolved.cfg.source == 'hf-hub' else 'disk'
+        from_hub = location.provenance.get('source') == 'hf-hub'
+        where = 'cache ' + str(hub.cache_dir_or_default(cache_dir)) if from_hub else 'disk'
         table = Table('file', 'size', 'path', title=f'{escape(name)}: ready offline ({escape(where)})',
                       title_justify='left')
         for path in weight_files:
             table.add_row(escape(path.name), _human_size(path.stat().st_size), escape(str(path)))
         out.print(table)
-        if resolved.cfg.hf_hub_commit:
-            out.print(f'commit {resolved.cfg.hf_hub_commit}')
+        commit = location.provenance.get('hf_hub_commit')
+        if commit:
+            out.print(f'commit {commit}')
         return
 
-    if source.kind == 'hub':
-        assert source.repo_id is not None
+    if isinstance(source, HubSource):
         config_bytes = hub.download(source.repo_id, CONFIG_NAME, revision=resolved.cfg.hf_hub_commit or source.revision,
                                     cache_dir=cache_dir).read_bytes()
-    elif source.kind == 'local':
-        assert source.path is not None
+    elif isinstance(source, LocalSource):
         config_bytes = (source.path / CONFIG_NAME).read_bytes()
     else:
         config_bytes = (json.dumps(build_config(_meta_model(name, cache_dir)), indent=2) + '\n').encode()
@@ -339,17 +368,18 @@ def verify_command(
                                   file_okay=False),
 ) -> None:
     """Check a folder against its checksums.sha256: each file OK, changed, missing or extra; exit 1 on any problem."""
-    from .manifest import verify_folder
+    from .manifest import affects_the_model, verify_folder
 
     checks = verify_folder(folder)
     out = _stdout()
     table = Table('file', 'status', 'size', title=f'verify {escape(str(folder))}', title_justify='left')
-    styles = {'ok': 'green', 'changed': 'bold red', 'missing': 'bold red', 'extra': 'bold yellow'}
+    styles = {'ok': 'green', 'changed': 'bold red', 'missing': 'bold red', 'extra': 'yellow'}
     for check in checks:
         label = {'ok': 'OK', 'changed': 'CHANGED', 'missing': 'MISSING', 'extra': 'EXTRA (not in manifest)'}
         table.add_row(escape(check.name), f'[{styles[check.status]}]{label[check.status]}[/]', _human_size(check.size))
     out.print(table)
-    problems = [c for c in checks if not c.ok]
+    # Files the manifest does not list are reported; they fail the check only when they could change what loads.
+    problems = [c for c in checks if not c.ok and (c.status != 'extra' or affects_the_model(c.name))]
     if problems:
         counts = {s: sum(c.status == s for c in problems) for s in ('changed', 'missing', 'extra')}
         summary = ', '.join(f'{n} {s}' for s, n in counts.items() if n)
@@ -376,6 +406,7 @@ def predict_command(
     test_size: bool = typer.Option(False, '--test-size', help="Use the config's test_input_size / test_crop_pct."),
     device: str = typer.Option('auto', '--device', help="Torch device, e.g. cpu or cuda (auto: cuda if available)."),
     cache_dir: Optional[Path] = CacheDir,
+    verify: bool = Verify,
 ) -> None:
     """Classify images with a pretrained model, preprocessing with the model's own data config."""
     from .data import create_transform, get_label_names, resolve_data_config
@@ -385,7 +416,7 @@ def predict_command(
     paths = find_images(images)
     check_images(paths)
     torch_device = _device(device)
-    model = create_model(name, pretrained=True, cache_dir=cache_dir, device=torch_device).eval()
+    model = create_model(name, pretrained=True, cache_dir=cache_dir, device=torch_device, verify=verify).eval()
     data_config = resolve_data_config(model=model, use_test_size=test_size)
     transform = create_transform(data_config)
     labels = get_label_names(model)
@@ -459,8 +490,7 @@ def convert_command(
     if layout is None:
         layout = detect_layout(_read_checkpoint(checkpoint)) or 'imgzoo'
     conversion = NATIVE_LAYOUT_ALIASES.get(layout, layout)
-    folder = write_signed_folder(to, lambda tmp: convert_checkpoint(checkpoint, arch, tmp, layout=conversion),
-                                 overwrite=overwrite)
+    folder = convert_checkpoint(checkpoint, arch, to, layout=conversion, overwrite=overwrite)
     _stdout().print(f'converted {escape(str(checkpoint))} ({layout} layout) to {escape(arch)}')
     _print_folder(folder)
 
@@ -483,15 +513,22 @@ def save_command(
     max_shard_size: Optional[str] = typer.Option(None, '--max-shard-size', help="Shard weights, e.g. '2GB'."),
     cache_dir: Optional[Path] = CacheDir,
     overwrite: bool = Overwrite,
+    verify: bool = Verify,
 ) -> None:
     """Materialise any loadable model as a folder (e.g. a built-in tag with --num-classes)."""
     from .factory import create_model
-    from .save import save_pretrained
+    from .save import check_target, save_pretrained
 
-    model = create_model(name, pretrained=pretrained, num_classes=num_classes, in_chans=in_chans,
-                         cache_dir=cache_dir, **_parse_model_args(model_arg))
-    folder = write_signed_folder(to, lambda tmp: save_pretrained(model, tmp, max_shard_size=max_shard_size),
-                                 overwrite=overwrite)
+    check_target(to.absolute(), overwrite)  # before loading anything; checked again when the folder is written
+    model_args = _parse_model_args(model_arg)
+    try:
+        model = create_model(name, pretrained=pretrained, num_classes=num_classes, in_chans=in_chans,
+                             cache_dir=cache_dir, verify=verify, **model_args)
+    except InvalidModelArgsError as e:
+        if not model_args:
+            raise
+        raise typer.BadParameter(f"{e} (given: {', '.join(model_arg)})", param_hint='--model-arg') from None
+    folder = save_pretrained(model, to, max_shard_size=max_shard_size, overwrite=overwrite)
     _print_folder(folder)
 
 
@@ -514,6 +551,25 @@ def _error(message: str, hint: Optional[str] = None) -> None:
         message = message.rstrip() + '.'
     console.print(f'[bold red]imgzoo: error:[/] {escape(message)}' + (f' {escape(hint)}' if hint else ''),
                   soft_wrap=True)
+
+
+# Python arguments named in library messages, and the command-line flags that do the same.
+_CLI_TERMS = (
+    ('pass overwrite=True', 'add --overwrite'), ('overwrite=True', '--overwrite'),
+    ('verify=True', '--verify'), ('use pretrained=False', 'use --no-pretrained'),
+    ('pretrained=False', '--no-pretrained'), ('pass num_classes= or in_chans=', 'pass --num-classes or --in-chans'),
+    ('local_files_only=True', 'HF_HUB_OFFLINE=1'),
+)
+
+
+def _in_cli_terms(error: ImgzooError) -> ImgzooError:
+    """The same error (type and fields), worded with the command line's flags instead of Python arguments."""
+    from .errors import _restore
+
+    message = str(error)
+    for python, flag in _CLI_TERMS:
+        message = message.replace(python, flag)
+    return _restore(type(error), (message,), dict(error.__dict__))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -544,7 +600,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ImgzooError as e:
         if debug:
             raise
-        _error(str(e))
+        _error(str(_in_cli_terms(e)))
         return 1
     except Exception as e:
         if debug:

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 import torch
 
-from .errors import ConversionError, FolderExistsError, WeightsNotFoundError
+from .errors import ConversionError, WeightsNotFoundError
 from .meta import meta_device
 
 StateDict = Dict[str, torch.Tensor]
@@ -70,21 +70,19 @@ def convert_checkpoint(
 
     The file is read without running code (safetensors, or a pickle with weights_only), renamed,
     loaded strictly into `imgzoo.create_model(architecture)` (the classifier and input channels
-    follow the checkpoint) and saved with `imgzoo.save_pretrained`.
+    follow the checkpoint) and saved with `imgzoo.save_pretrained` (same overwrite rules: a folder that
+    holds anything needs overwrite=True, which replaces only the model files).
     """
     from .factory import create_model
     from .load import load_into_model
-    from .save import save_pretrained
+    from .save import check_target, save_pretrained
     from .weights import read_pickle, read_safetensors
 
     path = Path(os.path.expanduser(os.fspath(checkpoint))).absolute()
     if not path.is_file():
         raise WeightsNotFoundError(f"Checkpoint {path} does not exist or is not a file.")
     target = Path(os.path.expanduser(os.fspath(to_dir))).absolute()
-    if target.exists() and (not target.is_dir() or any(target.iterdir())) and not overwrite:
-        raise FolderExistsError(
-            f"{target} already exists and is not empty. Choose a new folder, or pass overwrite=True to replace it."
-        )
+    check_target(target, overwrite)  # before reading a large checkpoint; checked again when the folder is written
     source = read_safetensors(path) if path.suffix == '.safetensors' else read_pickle(path)
     layout = _resolve_layout(source, layout)
     converted = _CONVERSIONS[layout](source, architecture)
@@ -100,7 +98,7 @@ def convert_checkpoint(
         model = create_model(architecture, num_classes=num_classes, in_chans=in_chans,
                              pretrained_cfg_overlay=overlay)
     load_into_model(model, converted, architecture=architecture, source=f"{path} (converted from '{layout}')")
-    return save_pretrained(model.eval(), target, overwrite=True)
+    return save_pretrained(model.eval(), target, overwrite=overwrite)
 
 
 def _resolve_layout(state_dict: Mapping[str, Any], layout: Optional[str]) -> str:

@@ -6,11 +6,45 @@ written against the standard types keeps working. Messages say what went wrong a
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+import os
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+
+def _restore(cls: type, args: tuple, state: Dict[str, Any]) -> 'ImgzooError':
+    """Rebuild an imgzoo error from its message and fields, without calling its __init__ (see __reduce__)."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ImgzooError(Exception):
-    """Base class of every error imgzoo raises on purpose."""
+    """Base class of every error imgzoo raises on purpose.
+
+    Besides the message, an error carries the data it is about as attributes, so callers can branch on
+    data rather than on text: `repo_id`, `revision`, `filename`, `path`, `architecture` where they apply
+    (None otherwise), plus class-specific fields documented on each class. Every imgzoo error survives
+    pickling (DataLoader workers, multiprocessing, Ray) with its type, message and fields.
+    """
+
+    repo_id: Optional[str] = None
+    revision: Optional[str] = None
+    filename: Optional[str] = None
+    path: Optional[str] = None
+    architecture: Optional[str] = None
+
+    def __init__(self, message: str = '', **fields: Any) -> None:
+        super().__init__(message)
+        for key, value in fields.items():
+            setattr(self, key, os.fspath(value) if isinstance(value, os.PathLike) else value)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return _restore, (type(self), self.args, dict(self.__dict__))
+
+    @property
+    def fields(self) -> Dict[str, Any]:
+        """The structured fields set on this error (name -> value)."""
+        return dict(self.__dict__)
 
 
 class InvalidModelNameError(ImgzooError, ValueError):
@@ -21,12 +55,11 @@ class UnknownModelError(ImgzooError, ValueError):
     """An architecture name that is not registered."""
 
     def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
-        self.name = name
-        self.suggestions = list(suggestions)
-        hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(
             f"Unknown model architecture '{name}'.{hint} "
-            "Run `imgzoo.list_models()` to see every architecture."
+            "Run `imgzoo.list_models()` to see every architecture.",
+            name=name, architecture=name, suggestions=list(suggestions),
         )
 
 
@@ -34,12 +67,10 @@ class UnknownPretrainedTagError(ImgzooError, ValueError):
     """A pretrained tag that the architecture does not have."""
 
     def __init__(self, arch: str, tag: str, known_tags: Sequence[str]) -> None:
-        self.arch = arch
-        self.tag = tag
-        self.known_tags = list(known_tags)
-        known = ', '.join(self.known_tags) if self.known_tags else 'none'
+        known = ', '.join(known_tags) if known_tags else 'none'
         super().__init__(
-            f"Architecture '{arch}' has no pretrained tag '{tag}'. Known tags: {known}."
+            f"Architecture '{arch}' has no pretrained tag '{tag}'. Known tags: {known}.",
+            arch=arch, architecture=arch, tag=tag, known_tags=list(known_tags),
         )
 
 
@@ -83,8 +114,28 @@ class HubFileNotFoundError(HubError, FileNotFoundError):
     """A repository, revision or file that the hub says does not exist."""
 
 
+class HubRepositoryNotFoundError(HubFileNotFoundError):
+    """A repository the hub does not have (or hides: private or gated)."""
+
+
+class HubRevisionNotFoundError(HubFileNotFoundError):
+    """A branch, tag or commit that the repository does not have."""
+
+
+class HubEntryNotFoundError(HubFileNotFoundError):
+    """A file that the repository revision does not have."""
+
+
+class HubUnreachableError(HubError, ConnectionError):
+    """The hub cannot be reached and the cache lacks the files; `filenames` lists the files that were needed."""
+
+    filenames: Sequence[str] = ()
+
+
 class OfflineCacheMissError(HubError, FileNotFoundError):
-    """Files needed offline that the local cache does not hold."""
+    """Files needed offline that the local cache does not hold; `filenames` lists them."""
+
+    filenames: Sequence[str] = ()
 
 
 class CacheNotWritableError(HubError, PermissionError):
@@ -92,7 +143,9 @@ class CacheNotWritableError(HubError, PermissionError):
 
 
 class FolderExistsError(ImgzooError, FileExistsError):
-    """A save target that already holds files imgzoo did not write."""
+    """A save target that is a file, or a folder that already holds files; `files` lists some of them."""
+
+    files: Sequence[str] = ()
 
 
 class ConversionError(ImgzooError, ValueError):
@@ -111,6 +164,13 @@ class ManifestNotFoundError(ImgzooError, FileNotFoundError):
     """A folder to verify that has no `checksums.sha256` manifest."""
 
 
+class ManifestMismatchError(ImgzooError, ValueError):
+    """A model folder whose files do not match its `checksums.sha256`; `problems` maps each file to what is wrong
+    ('changed', 'missing', 'size N, manifest says M', 'not in the manifest')."""
+
+    problems: Dict[str, str] = {}
+
+
 class InvalidManifestError(ImgzooError, ValueError):
     """A `checksums.sha256` manifest that is not in `sha256sum` format or names files outside its folder."""
 
@@ -127,20 +187,20 @@ class StateDictMismatchError(ImgzooError, ValueError):
         source: str = '',
         wrong_dtypes: Iterable[tuple[str, str, str]] = (),
     ) -> None:
-        self.architecture = architecture
-        self.missing = list(missing)
-        self.unexpected = list(unexpected)
-        self.mismatched = list(mismatched)
-        self.wrong_dtypes = list(wrong_dtypes)
+        missing, unexpected = list(missing), list(unexpected)
+        mismatched, wrong_dtypes = [tuple(m) for m in mismatched], [tuple(w) for w in wrong_dtypes]
         lines = [f"Weights{f' from {source}' if source else ''} do not fit '{architecture}':"]
-        for key, expected, found in self.mismatched:
+        for key, expected, found in mismatched:
             lines.append(f"  shape mismatch  {key}: model expects {list(expected)}, weights have {list(found)}")
-        for key, expected_dtype, found_dtype in self.wrong_dtypes:
+        for key, expected_dtype, found_dtype in wrong_dtypes:
             lines.append(f"  wrong dtype     {key}: model expects {expected_dtype}, weights have {found_dtype}")
-        lines += [f"  missing         {key}" for key in self.missing]
-        lines += [f"  unexpected      {key}" for key in self.unexpected]
+        lines += [f"  missing         {key}" for key in missing]
+        lines += [f"  unexpected      {key}" for key in unexpected]
         lines.append(
             "Check that the architecture and model_args match the checkpoint; pass num_classes= or "
             "in_chans= to adapt the classifier or the first convolution."
         )
-        super().__init__('\n'.join(lines))
+        super().__init__(
+            '\n'.join(lines), architecture=architecture, source=source, missing=missing, unexpected=unexpected,
+            mismatched=mismatched, wrong_dtypes=wrong_dtypes,
+        )

@@ -7,13 +7,16 @@ config → wrap as a feature backbone (features) when features_only.
 """
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Set, Union
 
 import torch
 from torch import nn
+from torch.nn.modules.module import _IncompatibleKeys
 
 from .adapt import adapt_state_dict
 from .errors import InvalidModelArgsError
@@ -24,10 +27,16 @@ from .names import parse_model_name
 from .pretrained import PretrainedCfg
 from .registry import get_model_entrypoint, model_class_of
 from .resolve import locate_weights, merge_user_cfg, resolve_model
-from .sources.common import WeightsLocation
+from .sources.common import WeightsLocation, size_violations
 from .weights import describe, read_pickle, read_safetensors, read_state_dict
 
 PathLike = Union[str, os.PathLike]
+
+
+class RandomWeightsWarning(UserWarning):
+    """A `local:` or `hf-hub:` model (a name that points at weights) built with pretrained=False: random weights."""
+
+
 _NOT_SAVED_ARGS = ('num_classes', 'device', 'dtype')
 
 
@@ -48,6 +57,7 @@ def create_model(
     device: Union[str, torch.device, None] = None,
     dtype: Optional[torch.dtype] = None,
     local_files_only: bool = False,
+    verify: bool = False,
     **model_kwargs: Any,
 ) -> nn.Module:
     """Build a model from `arch`, `arch.tag`, `hf-hub:org/repo[@rev]` or `local:/folder`.
@@ -58,9 +68,16 @@ def create_model(
     features_only=True returns a backbone giving the feature maps at out_indices (the
     architecture's default taps when None) as a list, or a dict with feature_cls='dict', in output_fmt
     (default: the model's native layout, as timm's, e.g. NHWC for Swin, NCHW for most).
+    A folder with a `checksums.sha256` (every folder imgzoo writes) is checked against it: file sizes always,
+    SHA-256 digests with verify=True; a difference raises ManifestMismatchError.
     """
     source = parse_model_name(model_name)
-    resolved = resolve_model(source, cache_dir=cache_dir, local_files_only=local_files_only)
+    resolved = resolve_model(source, cache_dir=cache_dir, local_files_only=local_files_only, verify=verify)
+    if not pretrained and source.points_at_weights:
+        warnings.warn(
+            f"'{source.describe()}' names a model with weights, but pretrained=False builds it with random ones. "
+            "Pass pretrained=True to load its weights.", RandomWeightsWarning, stacklevel=2,
+        )
     cfg = merge_user_cfg(resolved.cfg, pretrained_cfg, pretrained_cfg_overlay)
     build_args: Dict[str, Any] = {**resolved.model_args, **model_kwargs}
     build_args['num_classes'] = cfg.num_classes if num_classes is None else num_classes
@@ -91,6 +108,7 @@ def build_model(
         with meta_device():
             model = entrypoint(**build_args)
         location = weights()
+        cfg = dataclasses.replace(cfg, **location.provenance)
         state_dict, reinit = adapt_state_dict(
             read_state_dict(location), model, cfg.to_dict(),
             num_classes=build_args['num_classes'], in_chans=build_args['in_chans'],
@@ -107,7 +125,7 @@ def build_model(
     if checkpoint_path is not None:
         load_checkpoint(model, checkpoint_path, architecture=architecture)
 
-    _attach_cfg(model, cfg, architecture, build_args)
+    _attach_cfg(model, _final_cfg(model, cfg, architecture, build_args), build_args)
     if features is not None:
         model = _as_feature_model(model, architecture, features)
     return model
@@ -124,21 +142,77 @@ def _as_feature_model(model: nn.Module, architecture: str, features: Mapping[str
 
 
 def check_model_args(architecture: str, entrypoint: Callable[..., Any], build_args: Mapping[str, Any]) -> None:
-    """Refuse keyword arguments the architecture does not take, naming the ones it does.
+    """Refuse sizes beyond any real model (before anything is allocated) and keyword arguments the architecture
+    does not take, naming the ones it does.
 
-    Only names are checked here; values a model cannot use raise InvalidModelArgsError from the
-    model itself, and any other exception from model code is a bug that surfaces unchanged.
+    Other values a model cannot use raise InvalidModelArgsError from the model itself, and any other exception
+    from model code is a bug that surfaces unchanged.
     """
-    accepted = _accepted_args(entrypoint)
-    if accepted is None:
-        return
-    unknown = [k for k in build_args if k not in accepted]
-    if unknown:
-        names = ', '.join(repr(k) for k in unknown)
+    too_large = size_violations(build_args)
+    if too_large:
         raise InvalidModelArgsError(
-            f"'{architecture}' does not accept {names}. "
-            f"Accepted model arguments: {', '.join(sorted(accepted))}."
+            f"'{architecture}': {'; '.join(too_large)}: larger than any real model, refused before allocating "
+            "memory.", architecture=architecture, field=too_large[0].split(' = ')[0],
         )
+    accepted = _accepted_args(entrypoint)
+    if accepted is not None:
+        unknown = [k for k in build_args if k not in accepted]
+        if unknown:
+            names = ', '.join(repr(k) for k in unknown)
+            raise InvalidModelArgsError(
+                f"'{architecture}' does not accept {names}. "
+                f"Accepted model arguments: {', '.join(sorted(accepted))}.", architecture=architecture,
+                unknown=unknown,
+            )
+    defaults = _defaults(entrypoint)
+    for key, value in build_args.items():
+        default = defaults.get(key, None)
+        if value is not None and default is not None and not _same_kind(value, default):
+            raise InvalidModelArgsError(
+                f"'{architecture}' cannot take {key}={value!r:.60}: it expects {_kind_name(default)} "
+                f"(default {default!r:.40}).", architecture=architecture, field=key,
+            )
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    """Whether value has the kind of the parameter's default: a number for a number, text for text, a
+    sequence for a sequence (a number where the default is a sequence, e.g. img_size=224, is fine too)."""
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and (
+            isinstance(default, float) or isinstance(value, int) or float(value).is_integer())
+    if isinstance(default, str):
+        return isinstance(value, str)
+    if isinstance(default, (tuple, list)):
+        return isinstance(value, (tuple, list, int)) and not isinstance(value, bool)
+    return True
+
+
+def _kind_name(default: Any) -> str:
+    if isinstance(default, bool):
+        return 'true or false'
+    if isinstance(default, float):
+        return 'a number'
+    if isinstance(default, int):
+        return 'a whole number'
+    if isinstance(default, str):
+        return 'text'
+    return 'a list'
+
+
+def _defaults(entrypoint: Callable[..., Any]) -> Dict[str, Any]:
+    """Default values of the builder's and its model class's keyword parameters (the builder's win)."""
+    out: Dict[str, Any] = {}
+    model_cls = model_class_of(entrypoint)
+    sources = [model_cls.__init__] if model_cls is not None else []
+    for fn in [*sources, entrypoint]:
+        try:
+            params = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            continue
+        out.update({p.name: p.default for p in params if p.default is not p.empty})
+    return out
 
 
 def _accepted_args(entrypoint: Callable[..., Any]) -> Optional[Set[str]]:
@@ -157,21 +231,27 @@ def _accepted_args(entrypoint: Callable[..., Any]) -> Optional[Set[str]]:
                        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.default is not p.empty}
 
 
-def _attach_cfg(model: nn.Module, cfg: PretrainedCfg, architecture: str, build_args: Dict[str, Any]) -> None:
-    cfg.architecture = architecture
-    num_classes = getattr(model, 'num_classes', cfg.num_classes)
-    if num_classes != cfg.num_classes:
-        cfg.label_offset = None  # a background class was dropped on load, or the classifier is new
-    cfg.num_classes = num_classes
+def _final_cfg(model: nn.Module, cfg: PretrainedCfg, architecture: str, build_args: Dict[str, Any]) -> PretrainedCfg:
+    """The config the built model carries: cfg with the architecture, class count and input size it was built
+    with (a new object; cfg itself is not changed)."""
+    changes: Dict[str, Any] = {'architecture': architecture,
+                               'num_classes': getattr(model, 'num_classes', cfg.num_classes)}
+    if changes['num_classes'] != cfg.num_classes:
+        changes['label_offset'] = None  # a background class was dropped on load, or the classifier is new
     in_chans = build_args['in_chans']
-    if in_chans != cfg.input_size[0]:
-        cfg.input_size = (in_chans, *cfg.input_size[1:])
+    input_size = cfg.input_size
+    if in_chans != input_size[0]:
+        input_size = changes['input_size'] = (in_chans, *input_size[1:])
     img_size = build_args.get('img_size')
     if img_size is not None:
         height, width = (img_size, img_size) if isinstance(img_size, int) else tuple(img_size)
-        if (height, width) != tuple(cfg.input_size[1:]):
-            cfg.input_size = (in_chans, height, width)
-            cfg.test_input_size = cfg.pool_size = cfg.test_pool_size = None
+        if (height, width) != tuple(input_size[1:]):
+            changes.update(input_size=(in_chans, height, width), test_input_size=None, pool_size=None,
+                           test_pool_size=None)
+    return dataclasses.replace(cfg, **changes)
+
+
+def _attach_cfg(model: nn.Module, cfg: PretrainedCfg, build_args: Dict[str, Any]) -> None:
     model.pretrained_cfg = cfg.to_dict()  # type: ignore[assignment]
     model.default_cfg = model.pretrained_cfg  # type: ignore[assignment]
     model.model_args = {  # type: ignore[assignment]
@@ -179,12 +259,33 @@ def _attach_cfg(model: nn.Module, cfg: PretrainedCfg, architecture: str, build_a
     }
 
 
-def load_checkpoint(model: nn.Module, checkpoint_path: PathLike, *, architecture: str = 'model') -> nn.Module:
-    """Load a training checkpoint (state_dict / model / EMA wrapped, 'module.' prefixes) strictly into model."""
-    path = Path(os.path.expanduser(os.fspath(checkpoint_path))).absolute()
+def load_checkpoint(
+    model: nn.Module, checkpoint_path: PathLike, use_ema: bool = True, device: Union[str, torch.device, None] = None,
+    strict: bool = True, *, architecture: Optional[str] = None,
+) -> _IncompatibleKeys:
+    """Load a training checkpoint (state_dict / model / EMA wrapped, 'module.' prefixes) into model, as timm's
+    load_checkpoint: EMA weights first when use_ema, every key checked when strict. With strict=False keys the
+    model lacks are skipped and tensors the checkpoint lacks keep their values (shapes must still match).
+    Returns the missing and unexpected keys (empty lists when strict)."""
     from .errors import WeightsNotFoundError
 
+    path = Path(os.path.expanduser(os.fspath(checkpoint_path))).absolute()
     if not path.is_file():
-        raise WeightsNotFoundError(f"checkpoint_path {path} does not exist or is not a file.")
-    state_dict = read_safetensors(path) if path.suffix == '.safetensors' else read_pickle(path)
-    return load_into_model(model, state_dict, architecture=architecture, source=str(path))
+        raise WeightsNotFoundError(f"checkpoint_path {path} does not exist or is not a file.", path=path)
+    state_dict = read_safetensors(path) if path.suffix == '.safetensors' else read_pickle(path, use_ema=use_ema)
+    architecture = architecture or (getattr(model, 'pretrained_cfg', None) or {}).get('architecture') or 'model'
+    missing: list = []
+    unexpected: list = []
+    if not strict:
+        expected = model.state_dict().keys()
+        missing = [k for k in expected if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in expected]
+        state_dict = {k: v for k, v in state_dict.items() if k in expected}
+    load_into_model(model, state_dict, allowed_missing=missing, architecture=architecture, source=str(path),
+                    device=device if device is not None else _device_of(model))
+    return _IncompatibleKeys(missing, unexpected)
+
+
+def _device_of(model: nn.Module) -> Optional[torch.device]:
+    tensor = next(iter(model.parameters()), None)
+    return tensor.device if tensor is not None and not tensor.is_meta else None

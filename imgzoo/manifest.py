@@ -7,17 +7,18 @@ The manifest itself and imgzoo's `.imgzoo` marker are not listed.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Dict, List, Literal, Optional, Union
 
-from .errors import InvalidManifestError, ManifestNotFoundError
-from .save import MARKER_NAME, write_folder_atomically
+from .errors import InvalidManifestError, ManifestMismatchError, ManifestNotFoundError
+from .sources.common import MANIFEST_NAME, MARKER_NAME, MODEL_FILE_PATTERN, PICKLE_SUFFIXES
 
-MANIFEST_NAME = 'checksums.sha256'
 NOT_LISTED = frozenset({MANIFEST_NAME, MARKER_NAME})
+WEIGHTS_SUFFIXES = ('.safetensors', '.json', *PICKLE_SUFFIXES)
 _LINE = re.compile(r'^([0-9a-fA-F]{64}) [ *](.+)$')
 
 Status = Literal['ok', 'changed', 'missing', 'extra']
@@ -67,16 +68,73 @@ def write_manifest(folder: Union[str, os.PathLike]) -> Path:
     return path
 
 
+def write_marker(folder: Union[str, os.PathLike]) -> None:
+    """Write imgzoo's `.imgzoo` marker, recording the size of each file the folder's manifest lists."""
+    folder = Path(folder)
+    sizes = {}
+    if (folder / MANIFEST_NAME).is_file():
+        sizes = {name: (folder / name).stat().st_size for name in read_manifest(folder)}
+    (folder / MARKER_NAME).write_text(json.dumps({'written_by': 'imgzoo', 'sizes': sizes}, indent=1) + '\n')
+
+
+def recorded_sizes(folder: Union[str, os.PathLike]) -> Dict[str, int]:
+    """File sizes recorded in the `.imgzoo` marker when the folder was written (empty when unknown)."""
+    try:
+        data = json.loads((Path(folder) / MARKER_NAME).read_text(encoding='utf-8'))
+        sizes = data['sizes']
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if not isinstance(sizes, dict):
+        return {}
+    return {k: v for k, v in sizes.items() if isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)}
+
+
+def affects_the_model(name: str) -> bool:
+    """Whether a file in a model folder could change what loads: config, weights, indexes (not notes or images)."""
+    return MODEL_FILE_PATTERN.fullmatch(name) is not None or name.endswith(WEIGHTS_SUFFIXES)
+
+
+def check_model_folder(folder: Union[str, os.PathLike], *, hashes: bool = False) -> None:
+    """Check a model folder against its `checksums.sha256`, if it has one: every listed file present with the size
+    recorded when it was written, no unlisted config or weights file under a standard name, and with hashes=True
+    every digest. Raises ManifestMismatchError listing each file that differs. A folder without a manifest passes.
+    """
+    folder = Path(folder)
+    if not (folder / MANIFEST_NAME).is_file():
+        return
+    expected = read_manifest(folder)
+    sizes = recorded_sizes(folder)
+    problems: Dict[str, str] = {}
+    for name, digest in expected.items():
+        path = folder / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            problems[name] = 'missing'
+            continue
+        if name in sizes and size != sizes[name]:
+            problems[name] = f'{size} bytes, {sizes[name]} when written'
+        elif hashes and sha256_file(path) != digest:
+            problems[name] = 'changed (SHA-256 differs)'
+    for name in _listed_files(folder):
+        if name not in expected and MODEL_FILE_PATTERN.fullmatch(name):
+            problems[name] = 'not in the manifest'
+    if problems:
+        listing = '; '.join(f'{name}: {problem}' for name, problem in sorted(problems.items()))
+        raise ManifestMismatchError(
+            f"{folder} does not match its {MANIFEST_NAME} ({listing}). The files changed after they were written: "
+            f"download or save the model again, or run `imgzoo verify {folder}` for details.",
+            path=folder, problems=dict(sorted(problems.items())),
+        )
+
+
 def write_signed_folder(
     target: Union[str, os.PathLike], fill: Callable[[Path], object], *, overwrite: bool = False,
 ) -> Path:
     """Write a folder atomically with fill(tmp_folder) and a manifest of what fill wrote; returns its path."""
+    from .save import write_folder_atomically
 
-    def fill_and_sign(tmp: Path) -> None:
-        fill(tmp)
-        write_manifest(tmp)
-
-    return write_folder_atomically(Path(target), fill_and_sign, overwrite=overwrite)
+    return write_folder_atomically(Path(target), fill, overwrite=overwrite, sign=True)
 
 
 def _safe_name(name: str, manifest: Path) -> str:

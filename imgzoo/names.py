@@ -5,7 +5,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Optional, Union
+from typing import ClassVar, Optional, Union
 
 from .errors import InvalidModelNameError
 
@@ -21,31 +21,58 @@ _BAD_REVISION = re.compile(r'[\x00-\x20\x7f~^:?*\[\\]|\.\.|//|@\{')
 
 @dataclass(frozen=True)
 class ModelSource:
-    """Where a model comes from.
+    """Where a model comes from: a BuiltinSource (registered architecture, optional pretrained tag), a HubSource
+    (repository on the model hub) or a LocalSource (folder on disk). `kind` names the type in messages and JSON."""
 
-    kind is 'builtin' (a registered architecture, optionally with a pretrained tag),
-    'hub' (a repository on the model hub) or 'local' (a folder on disk).
-    """
-
-    kind: Literal['builtin', 'hub', 'local']
     name: str
-    arch: Optional[str] = None
-    tag: Optional[str] = None
-    repo_id: Optional[str] = None
-    revision: Optional[str] = None
-    path: Optional[Path] = None
+    kind: ClassVar[str] = ''
+    points_at_weights: ClassVar[bool] = False  # the name itself says where weights are (a folder or a repo)
 
     def describe(self) -> str:
         """A short human-readable form, used in messages."""
-        if self.kind == 'hub':
-            return f"hf-hub:{self.repo_id}" + (f"@{self.revision}" if self.revision else '')
-        if self.kind == 'local':
-            return f"local:{self.path}"
-        return f"{self.arch}.{self.tag}" if self.tag else str(self.arch)
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class BuiltinSource(ModelSource):
+    """A registered architecture, `arch` or `arch.tag`."""
+
+    arch: str = ''
+    tag: Optional[str] = None
+    kind: ClassVar[str] = 'builtin'
+
+    def describe(self) -> str:
+        return f"{self.arch}.{self.tag}" if self.tag else self.arch
+
+
+@dataclass(frozen=True)
+class HubSource(ModelSource):
+    """A repository on the model hub, `hf-hub:org/repo[@revision]`."""
+
+    repo_id: str = ''
+    revision: Optional[str] = None
+    kind: ClassVar[str] = 'hub'
+    points_at_weights: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return f"hf-hub:{self.repo_id}" + (f"@{self.revision}" if self.revision else '')
+
+
+@dataclass(frozen=True)
+class LocalSource(ModelSource):
+    """A model folder on disk, `local:/path`."""
+
+    path: Path = Path()
+    kind: ClassVar[str] = 'local'
+    points_at_weights: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return f"local:{self.path}"
 
 
 def parse_model_name(name: Union[str, os.PathLike]) -> ModelSource:
-    """Turn `arch`, `arch.tag`, `hf-hub:org/repo[@revision]` or `local:/path` into a ModelSource."""
+    """Turn `arch`, `arch.tag`, `hf-hub:org/repo[@revision]` or `local:/path` into a BuiltinSource, HubSource or
+    LocalSource."""
     if isinstance(name, os.PathLike):
         name = 'local:' + os.fspath(name)
     if not isinstance(name, str):
@@ -82,7 +109,7 @@ def _parse_hub(name: str, rest: str) -> ModelSource:
         raise InvalidModelNameError(
             f"'{name}': {revision!r} is not a valid revision. After '@' give a branch, a tag or a commit hash."
         )
-    return ModelSource(kind='hub', name=name, repo_id=repo_id, revision=revision or None)
+    return HubSource(name=name, repo_id=repo_id, revision=revision or None)
 
 
 def _parse_local(name: str, rest: str) -> ModelSource:
@@ -91,7 +118,7 @@ def _parse_local(name: str, rest: str) -> ModelSource:
     if '\x00' in rest:
         raise InvalidModelNameError(f"{name!r} contains a NUL character, which no path can hold.")
     path = Path(os.path.expanduser(rest)).absolute()
-    return ModelSource(kind='local', name=name, path=path)
+    return LocalSource(name=name, path=path)
 
 
 def _parse_builtin(name: str, text: str) -> ModelSource:
@@ -106,4 +133,4 @@ def _parse_builtin(name: str, text: str) -> ModelSource:
             "'.tag' (for example 'resnet50' or 'resnet50.a1_in1k')."
         )
     arch, _, tag = text.partition('.')
-    return ModelSource(kind='builtin', name=name, arch=arch, tag=tag or None)
+    return BuiltinSource(name=name, arch=arch, tag=tag or None)

@@ -19,7 +19,23 @@ IMAGENET_INCEPTION_STD = (0.5, 0.5, 0.5)
 OPENAI_CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 OPENAI_CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
 
-PROVENANCE_FIELDS = ('source', 'hf_hub_revision', 'hf_hub_commit', 'weights_files', 'local_dir', 'file', 'state_dict')
+# Where the loaded weights came from, recorded by imgzoo when it loads them; never read from a config.json and
+# never written into a saved folder.
+PROVENANCE_FIELDS = ('source', 'hf_hub_revision', 'hf_hub_commit', 'weights_files', 'local_dir')
+# Fields that point at weights elsewhere: honoured from imgzoo's own tables and pretrained_cfg_overlay, ignored in
+# a config.json (the folder's or repository's own weights load, as in timm), dropped when saving.
+WEIGHT_POINTER_FIELDS = ('file', 'url', 'state_dict')
+# Other spellings of fields that configs in the wild use.
+FIELD_ALIASES = {'labels': 'label_names'}
+
+
+def apply_aliases(values: Mapping[str, Any]) -> Dict[str, Any]:
+    """values with aliased keys (e.g. 'labels') under their field names, unless the field is already given."""
+    out = dict(values)
+    for alias, name in FIELD_ALIASES.items():
+        if alias in out and name not in out:
+            out[name] = out.pop(alias)
+    return out
 
 
 @dataclass
@@ -98,13 +114,11 @@ def cfg_from_dict(values: Mapping[str, Any], *, warn_unknown: bool = False, orig
     """Build a PretrainedCfg from a mapping; keys timm does not define are kept in `extra`."""
     known: Dict[str, Any] = {}
     extra: Dict[str, Any] = {}
-    for key, value in values.items():
+    for key, value in apply_aliases(values).items():
         if key in KNOWN_FIELDS:
             known[key] = tuple(value) if key in _TUPLE_FIELDS and isinstance(value, list) else value
         else:
             extra[key] = value
-    if 'labels' in extra and 'label_names' not in known:
-        known['label_names'] = extra.pop('labels')
     if isinstance(known.get('first_conv'), list):
         known['first_conv'] = tuple(known['first_conv'])
     if isinstance(known.get('classifier'), list):
@@ -129,4 +143,5 @@ def apply_overlay(cfg: PretrainedCfg, overlay: Optional[Mapping[str, Any]]) -> P
 
 def strip_provenance(cfg_dict: Mapping[str, Any]) -> Dict[str, Any]:
     """A pretrained_cfg dict without where-it-came-from fields, for writing into a new folder."""
-    return {k: v for k, v in cfg_dict.items() if k not in PROVENANCE_FIELDS and k not in ('hf_hub_id', 'hf_hub_filename', 'url')}
+    dropped = {*PROVENANCE_FIELDS, *WEIGHT_POINTER_FIELDS, 'hf_hub_id', 'hf_hub_filename'}
+    return {k: v for k, v in cfg_dict.items() if k not in dropped}

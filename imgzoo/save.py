@@ -1,7 +1,8 @@
 """Write a model as a folder that imgzoo (`local:`), timm (`local-dir:`) and transformers load.
 
 The folder is written next to the target under a temporary name and renamed into place, so
-an interrupted save leaves the previous folder (or nothing), never a half-written one.
+an interrupted save leaves the previous folder (or nothing), never a half-written one. A folder
+that holds anything is replaced only with overwrite=True, and then only the files imgzoo writes.
 """
 from __future__ import annotations
 
@@ -16,16 +17,16 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
 import torch
 from torch import nn
 
 from .errors import FolderExistsError, InvalidModelArgsError
 from .pretrained import strip_provenance
-from .sources.common import CONFIG_NAME, PICKLE_WEIGHTS_NAME, SAFE_WEIGHTS_INDEX_NAME, SAFE_WEIGHTS_NAME
-
-MARKER_NAME = '.imgzoo'
+from .sources.common import (
+    CONFIG_NAME, MARKER_NAME, MODEL_FILE_PATTERN, PICKLE_WEIGHTS_NAME, SAFE_WEIGHTS_INDEX_NAME, SAFE_WEIGHTS_NAME,
+)
 _SIZE_UNITS = {'': 1, 'B': 1, 'KB': 10**3, 'MB': 10**6, 'GB': 10**9, 'TB': 10**12,
                'KIB': 2**10, 'MIB': 2**20, 'GIB': 2**30, 'TIB': 2**40}
 
@@ -225,54 +226,147 @@ def _remove_stale_temporaries(target: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _check_target(target: Path, overwrite: bool) -> None:
+def is_model_file(name: str) -> bool:
+    """Whether a file name in a model folder is one that imgzoo writes (and overwrite=True replaces)."""
+    return MODEL_FILE_PATTERN.fullmatch(name) is not None
+
+
+def folder_exists_error(target: Path, flag: str = 'overwrite=True') -> FolderExistsError:
+    """The error for a save target that is a file or a non-empty folder; `flag` is how the caller says overwrite."""
     if target.exists() and not target.is_dir():
-        raise FolderExistsError(f"{target} exists and is a file; choose a folder path.")
-    if target.is_dir() and not overwrite and not (target / MARKER_NAME).exists() and any(target.iterdir()):
-        raise FolderExistsError(
-            f"{target} already holds files that imgzoo did not write. Choose an empty or new folder, "
-            "or pass overwrite=True to replace it."
-        )
+        return FolderExistsError(f"{target} exists and is a file; choose a folder path.", path=target)
+    try:
+        names = sorted(os.listdir(target))
+    except OSError:
+        names = []
+    shown = ', '.join(names[:5]) + (f' and {len(names) - 5} more' if len(names) > 5 else '')
+    return FolderExistsError(
+        f"{target} already holds files ({shown}), so nothing was written. Choose a new or empty folder, or pass "
+        f"{flag} to replace the model files in it (config.json, weights, checksums.sha256; other files are kept).",
+        path=target, files=names,
+    )
+
+
+def check_target(target: Path, overwrite: bool) -> None:
+    """Raise FolderExistsError unless target is absent, an empty folder, or a folder and overwrite is set."""
+    if target.exists() and not target.is_dir():
+        raise folder_exists_error(target)
+    if target.is_dir() and not overwrite and any(target.iterdir()):
+        raise folder_exists_error(target)
+
+
+def _umask() -> int:
+    try:
+        with open('/proc/self/status', encoding='ascii') as f:
+            for line in f:
+                if line.startswith('Umask:'):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # no /proc: the only portable way to read it
+    os.umask(mask)
+    return mask
+
+
+def _apply_umask(folder: Path) -> None:
+    """Give every file written into folder the permissions the umask gives (safetensors writes 0600)."""
+    mode = 0o666 & ~_umask()
+    for path in folder.rglob('*'):
+        if path.is_file() and not path.is_symlink():
+            os.chmod(path, mode)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """Put the files of old that imgzoo does not write (a user's notes) into new, as hard links where possible."""
+    for entry in os.scandir(old):
+        if is_model_file(entry.name) or os.path.lexists(new / entry.name):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.copytree(entry.path, new / entry.name, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry.path, str(new / entry.name))
+
+
+def _rescue_late_files(old: Path, target: Path) -> None:
+    """Files a user added to (or replaced in) the folder while it was being swapped: move them into the new one."""
+    for entry in os.scandir(old):
+        if is_model_file(entry.name):
+            continue
+        dest = target / entry.name
+        try:
+            if not os.path.lexists(dest):
+                os.rename(entry.path, dest)
+            elif entry.is_file(follow_symlinks=False) and dest.is_file() and not dest.is_symlink() \
+                    and entry.inode() != dest.stat().st_ino:
+                os.replace(entry.path, dest)
+        except OSError:
+            continue
 
 
 def _move_into_place(tmp: Path, target: Path, overwrite: bool) -> None:
-    """Make the complete folder tmp appear at target in one step; the replaced folder is deleted."""
-    if not target.exists():
-        try:
-            os.rename(tmp, target)
-            return
-        except OSError as e:
-            if e.errno not in (errno.EEXIST, errno.ENOTEMPTY):
-                raise
-            _check_target(target, overwrite)  # another writer created it meanwhile
+    """Make the complete folder tmp appear at target in one step.
+
+    Without overwrite, tmp is renamed onto target, which the kernel does only when target is absent or an
+    empty folder, so a folder that holds anything is never replaced. With overwrite, the files of target that
+    imgzoo does not write are linked into tmp first, the two folders are swapped atomically, and the previous
+    folder is deleted.
+    """
+    try:
+        os.rename(tmp, target)
+        return
+    except OSError as e:
+        if e.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR, errno.EISDIR):
+            raise
+        if not overwrite or not target.is_dir():
+            raise folder_exists_error(target) from None
+    _carry_over(target, tmp)
     if _exchange(tmp, target):
+        _rescue_late_files(tmp, target)
         shutil.rmtree(tmp, ignore_errors=True)
         return
     old = _make_temp_dir(target, 'old')
     os.rmdir(old)
     os.replace(target, old)
     os.replace(tmp, target)
+    _rescue_late_files(old, target)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def write_folder_atomically(target: Path, fill: Any, *, overwrite: bool = False) -> Path:
-    """Create target by calling fill(tmp_folder) on a sibling temp folder and renaming it into place.
+def write_folder_atomically(
+    target: Union[str, os.PathLike], fill: Callable[[Path], Any], *, overwrite: bool = False,
+    sign: bool = True,
+) -> Path:
+    """Create target by calling fill(tmp_folder) on a sibling temp folder and moving it into place.
 
-    A target that already exists is replaced in one atomic exchange (Linux) when it was written by
-    imgzoo, is empty, or overwrite=True; other non-empty folders raise FolderExistsError. A writer
-    killed at any point leaves the previous folder (or none) at target; its temporary folder is
-    removed by the next write to the same target. A symlinked target is written where it points.
+    A target that does not exist or is an empty folder is created. A folder that holds anything is refused
+    with FolderExistsError unless overwrite=True; then only the files imgzoo writes are replaced (other files
+    are kept), in one atomic exchange (Linux). A writer killed at any point leaves the previous folder (or
+    none) at target; its temporary folder is removed by the next write to the same target. Written files get
+    the umask's permissions; with sign=True a `checksums.sha256` manifest lists them. A symlinked target is
+    written where it points.
     """
+    from .manifest import write_manifest, write_marker
+
     target = Path(os.path.expanduser(os.fspath(target))).absolute()
     if target.is_symlink():
         target = Path(os.path.realpath(target))
     _remove_stale_temporaries(target)
-    _check_target(target, overwrite)
+    check_target(target, overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _make_temp_dir(target, 'tmp')
     try:
         fill(tmp)
-        (tmp / MARKER_NAME).write_text('written by imgzoo\n')
+        if sign:
+            write_manifest(tmp)
+        write_marker(tmp)
+        _apply_umask(tmp)
         _fsync_tree(tmp)
         _move_into_place(tmp, target, overwrite)
     except BaseException:
@@ -290,7 +384,11 @@ def save_pretrained(
     max_shard_size: Union[int, str, None] = None,
     overwrite: bool = False,
 ) -> Path:
-    """Save config.json and weights (safetensors, optionally sharded) into folder; returns its path."""
+    """Save config.json, weights (safetensors, optionally sharded) and checksums.sha256 into folder; returns its path.
+
+    A folder that already holds files is refused unless overwrite=True, which replaces the model files and
+    keeps the others (see write_folder_atomically).
+    """
     config = build_config(model)
     max_bytes = parse_size(max_shard_size) if max_shard_size is not None else None
     state_dict = model.state_dict()

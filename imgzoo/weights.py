@@ -127,8 +127,10 @@ def read_safetensors(path: Path) -> StateDict:
     return out
 
 
-def read_pickle(path: Path) -> StateDict:
-    """A pickled state dict, loaded with weights_only=True (memory-mapped when the format allows)."""
+def read_pickle(path: Path, use_ema: bool = True) -> StateDict:
+    """A pickled state dict, loaded with weights_only=True (memory-mapped when the format allows).
+
+    In a training checkpoint the EMA weights are taken when present and use_ema is set, as timm does."""
     try:
         with open(path, 'rb') as f:
             _sniff(path, f.read(256))
@@ -148,15 +150,17 @@ def read_pickle(path: Path) -> StateDict:
             f"{path} could not be read as PyTorch weights ({type(e).__name__}: {str(e).splitlines()[0][:200]}). "
             "The file is truncated or not a checkpoint; download or save it again."
         ) from None
-    return unwrap_checkpoint(obj, str(path))
+    return unwrap_checkpoint(obj, str(path), use_ema=use_ema)
 
 
-def unwrap_checkpoint(obj: Any, origin: str) -> StateDict:
-    """The state dict inside a training checkpoint (timm's order: EMA first), without 'module.' prefixes."""
+def unwrap_checkpoint(obj: Any, origin: str, use_ema: bool = True) -> StateDict:
+    """The state dict inside a training checkpoint (timm's order: EMA first unless use_ema=False), without
+    'module.' prefixes."""
     if not isinstance(obj, Mapping):
-        raise CorruptWeightsError(f"{origin} holds a {type(obj).__name__}, not a state dict of tensors.")
+        raise CorruptWeightsError(f"{origin} holds a {type(obj).__name__}, not a state dict of tensors.", path=origin)
     if not all(isinstance(v, torch.Tensor) for v in obj.values()):
-        for key in CHECKPOINT_WRAPPER_KEYS:
+        wrappers = CHECKPOINT_WRAPPER_KEYS if use_ema else CHECKPOINT_WRAPPER_KEYS[2:]
+        for key in wrappers:
             if isinstance(obj.get(key), Mapping):
                 obj = obj[key]
                 break

@@ -28,7 +28,7 @@ def test_config_is_timm_format_without_repeated_num_classes(model, tmp_path):
     cfg = config['pretrained_cfg']
     assert cfg['num_classes'] == 10 and cfg['crop_pct'] == 0.95 and cfg['tag'] == 'a1_in1k'
     assert not {'source', 'weights_files', 'local_dir', 'hf_hub_commit', 'file'} & set(cfg)
-    assert sorted(p.name for p in folder.iterdir()) == ['.imgzoo', 'config.json', 'model.safetensors']
+    assert sorted(p.name for p in folder.iterdir()) == ['.imgzoo', 'checksums.sha256', 'config.json', 'model.safetensors']
 
 
 def test_transformers_loads_the_folder_with_same_logits(model, tmp_path):
@@ -69,13 +69,16 @@ def test_refuses_to_overwrite_foreign_folder(model, tmp_path):
         imgzoo.save_pretrained(model, target)
     assert (target / 'notes.txt').read_text() == 'keep me'
     imgzoo.save_pretrained(model, target, overwrite=True)
-    assert not (target / 'notes.txt').exists() and (target / 'model.safetensors').exists()
+    assert (target / 'notes.txt').read_text() == 'keep me' and (target / 'model.safetensors').exists()
 
 
-def test_resaving_an_imgzoo_folder_replaces_it(model, tmp_path):
+def test_resaving_an_imgzoo_folder_needs_overwrite(model, tmp_path):
     first = imgzoo.save_pretrained(model, tmp_path / 'again')
-    imgzoo.save_pretrained(model, first)
-    assert sorted(p.name for p in first.iterdir()) == ['.imgzoo', 'config.json', 'model.safetensors']
+    with pytest.raises(FolderExistsError, match='overwrite=True'):
+        imgzoo.save_pretrained(model, first)
+    imgzoo.save_pretrained(model, first, overwrite=True)
+    assert sorted(p.name for p in first.iterdir()) == ['.imgzoo', 'checksums.sha256', 'config.json',
+                                                       'model.safetensors']
     assert not [p for p in tmp_path.iterdir() if p.name.startswith('.again')]
 
 

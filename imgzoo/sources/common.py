@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Literal, Optional
+from typing import Any, Dict, List, Literal, Mapping, Optional
 
 from ..errors import ConfigNotFoundError, InvalidConfigError
+from ..pretrained import PROVENANCE_FIELDS, WEIGHT_POINTER_FIELDS, apply_aliases
 
 CONFIG_NAME = 'config.json'
 SAFE_WEIGHTS_NAME = 'model.safetensors'
@@ -15,11 +17,17 @@ SAFE_WEIGHTS_INDEX_NAME = 'model.safetensors.index.json'
 PICKLE_WEIGHTS_NAME = 'pytorch_model.bin'
 PICKLE_WEIGHTS_INDEX_NAME = 'pytorch_model.bin.index.json'
 PICKLE_SUFFIXES = ('.pth', '.pt', '.bin', '.ckpt')
+MANIFEST_NAME = 'checksums.sha256'
+MARKER_NAME = '.imgzoo'
+# The files imgzoo writes into a model folder: replaced by a save with overwrite=True, while every other file
+# of the folder (a user's notes.txt, a README) is kept.
+MODEL_FILE_PATTERN = re.compile(
+    r'(config\.json|model\.safetensors(\.index\.json)?|model-\d{5}-of-\d{5}\.safetensors'
+    r'|pytorch_model\.bin(\.index\.json)?|pytorch_model-\d{5}-of-\d{5}\.bin|checksums\.sha256|\.imgzoo)'
+)
 # Where weights come from is decided by the folder or repository being loaded and recorded by imgzoo,
 # never read from a config.json: these keys are ignored there (as timm does for hub and folder sources).
-IGNORED_CFG_KEYS = (
-    'file', 'url', 'state_dict', 'source', 'hf_hub_revision', 'hf_hub_commit', 'weights_files', 'local_dir',
-)
+IGNORED_CFG_KEYS = (*PROVENANCE_FIELDS, *WEIGHT_POINTER_FIELDS)
 # Fields with a default that null in a config.json leaves at that default (they cannot be None).
 DEFAULTED_CFG_KEYS = (
     'input_size', 'interpolation', 'crop_pct', 'crop_mode', 'mean', 'std', 'fixed_input_size', 'custom_load',
@@ -43,28 +51,31 @@ class WeightsLocation:
     files: List[Path]
     format: Literal['safetensors', 'pickle']
     index_file: Optional[Path] = None
+    provenance: Dict[str, Any] = field(default_factory=dict)  # PretrainedCfg provenance fields for these files
 
 
 def read_config_file(path: Path, origin: str = '') -> ModelConfig:
     """Read and validate a `config.json`; errors give the file, and line and column for bad JSON."""
+    where = str(path.parent) if not origin or origin == str(path) else origin
     origin = origin or str(path)
     if not path.exists():
         raise ConfigNotFoundError(
-            f"No config.json in {origin}. A model folder needs the config.json that "
-            "imgzoo.save_pretrained or timm's save_for_hf writes next to the weights."
+            f"No config.json in {where}. A model folder needs the config.json that "
+            "imgzoo.save_pretrained or timm's save_for_hf writes next to the weights.", path=path.parent,
+            filename=CONFIG_NAME,
         )
     try:
         text = path.read_text(encoding='utf-8')
     except UnicodeDecodeError as e:
-        raise InvalidConfigError(f"{origin} is not UTF-8 text ({e}); it cannot be a config.json.") from None
+        raise InvalidConfigError(f"{origin} is not UTF-8 text ({e}); it cannot be a config.json.", path=path) from None
     except OSError as e:
-        raise ConfigNotFoundError(f"Cannot read {origin}: {e.strerror or e}.") from None
+        raise ConfigNotFoundError(f"Cannot read {origin}: {e.strerror or e}.", path=path) from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
         raise InvalidConfigError(
             f"{origin} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}. "
-            "Fix the file or write it again with imgzoo.save_pretrained."
+            "Fix the file or write it again with imgzoo.save_pretrained.", path=path,
         ) from None
     return parse_model_config(raw, origin)
 
@@ -72,7 +83,8 @@ def read_config_file(path: Path, origin: str = '') -> ModelConfig:
 def _expect(value: Any, types: tuple, what: str, origin: str) -> None:
     if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
         names = ' or '.join(t.__name__ for t in types)
-        raise InvalidConfigError(f"{origin}: '{what}' must be {names}, got {type(value).__name__} ({value!r:.80}).")
+        raise InvalidConfigError(
+            f"{origin}: '{what}' must be {names}, got {type(value).__name__} ({value!r:.80}).", field=what)
 
 
 def parse_model_config(raw: Any, origin: str = 'config.json') -> ModelConfig:
@@ -108,8 +120,7 @@ def parse_model_config(raw: Any, origin: str = 'config.json') -> ModelConfig:
     for key in ('label_names', 'label_descriptions'):
         if key in top:
             pretrained_cfg[key] = top[key]
-    if 'labels' in pretrained_cfg and 'label_names' not in pretrained_cfg:
-        pretrained_cfg['label_names'] = pretrained_cfg.pop('labels')
+    pretrained_cfg = apply_aliases(pretrained_cfg)
     if 'label_names' in pretrained_cfg and pretrained_cfg['label_names'] is not None:
         _expect(pretrained_cfg['label_names'], (list, dict), 'label_names', origin)
     if 'label_descriptions' in pretrained_cfg and pretrained_cfg['label_descriptions'] is not None:
@@ -140,10 +151,42 @@ def parse_model_config(raw: Any, origin: str = 'config.json') -> ModelConfig:
     return ModelConfig(architecture=architecture, model_args=model_args, pretrained_cfg=pretrained_cfg, origin=origin)
 
 
+# Largest value a size field can sensibly take: a config or argument beyond these would ask for more memory than
+# any machine has (a billion classes), so it is refused before anything is allocated, naming the field.
+SIZE_LIMITS: Dict[str, int] = {
+    'num_classes': 10_000_000, 'in_chans': 4096, 'img_size': 16384, 'input_size': 16384, 'patch_size': 4096,
+    'embed_dim': 65536, 'num_features': 65536, 'hidden_size': 65536, 'width': 65536, 'widths': 65536,
+    'dims': 65536, 'channels': 65536, 'head_hidden_size': 65536, 'mlp_ratio': 256, 'num_heads': 4096,
+    'depth': 4096, 'depths': 4096, 'layers': 4096, 'base_width': 65536, 'stem_width': 65536,
+    'cardinality': 65536,
+}
+
+
+def size_violations(values: Mapping[str, Any], prefix: str = '') -> List[str]:
+    """'field = value (at most N)' for each size field in values that exceeds its limit in SIZE_LIMITS."""
+    found = []
+    for key, value in values.items():
+        limit = SIZE_LIMITS.get(key)
+        if limit is None:
+            continue
+        numbers = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, (int, float)) and not isinstance(v, bool) and v > limit for v in numbers):
+            found.append(f"{prefix}{key} = {value!r:.60} (at most {limit})")
+    return found
+
+
 def _check_values(model_args: Dict[str, Any], cfg: Dict[str, Any], origin: str) -> None:
     """Value checks beyond types, for the fields the loader computes with."""
+    too_large = (size_violations({'num_classes': cfg.get('num_classes')}) + size_violations(model_args, 'model_args.')
+                 + size_violations({k: v for k, v in cfg.items() if k in ('input_size', 'test_input_size')},
+                                   'pretrained_cfg.'))
+    if too_large:
+        raise InvalidConfigError(
+            f"{origin}: {'; '.join(too_large)}: larger than any real model, refused before allocating memory. "
+            "Fix the config.json.", field=too_large[0].split(' = ')[0],
+        )
     def bad(what: str, need: str, value: Any) -> InvalidConfigError:
-        return InvalidConfigError(f"{origin}: '{what}' must be {need}, got {value!r:.80}.")
+        return InvalidConfigError(f"{origin}: '{what}' must be {need}, got {value!r:.80}.", field=what)
 
     def is_int(v: Any) -> bool:
         return isinstance(v, int) and not isinstance(v, bool)

@@ -23,15 +23,19 @@ import errno
 import functools
 import os
 import re
+import socket
 import sys
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple, Union
+from urllib.parse import urlsplit
 
 from ..errors import (
-    CacheNotWritableError, ConfigNotFoundError, HubError, HubFileNotFoundError, ImgzooError, OfflineCacheMissError, WeightsNotFoundError,
+    CacheNotWritableError, ConfigNotFoundError, HubEntryNotFoundError, HubError, HubFileNotFoundError,
+    HubRepositoryNotFoundError, HubRevisionNotFoundError, HubUnreachableError, ImgzooError, OfflineCacheMissError,
+    WeightsNotFoundError,
 )
 from ..locking import fetch_lock
 from .common import (
@@ -43,6 +47,7 @@ WEIGHTS_CANDIDATES: Tuple[str, ...] = (
     SAFE_WEIGHTS_NAME, SAFE_WEIGHTS_INDEX_NAME, PICKLE_WEIGHTS_NAME, PICKLE_WEIGHTS_INDEX_NAME,
 )
 _TRUE = {'1', 'ON', 'YES', 'TRUE'}
+_PROXY_VARIABLES = ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy')
 _COMMIT = re.compile(r'[0-9a-f]{40}')
 
 
@@ -148,6 +153,8 @@ class _Fetch:
     offline: bool
     unreachable: Optional[str] = None
     resolved_commit: Optional[str] = None
+    reachable: bool = False
+    wanted: Tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
@@ -194,7 +201,38 @@ def _download(fetch: _Fetch, filename: str, revision: Optional[str] = None) -> P
                     return _cached_or_raise(fetch, filename, revision)
                 if cached is not None and fresh == commit_of(cached):
                     return cached
+            else:
+                _check_reachable(fetch, filename, revision)
+        elif not fetch.offline and _cache_lookup(fetch, filename, revision)[0] == 'unknown':
+            _check_reachable(fetch, filename, revision)
         return _hf_download(fetch, filename, revision, local_files_only=fetch.offline)
+
+
+def _check_reachable(fetch: _Fetch, filename: str, revision: Optional[str]) -> None:
+    """Before a download the cache cannot serve, check that the hub's address accepts connections at all.
+
+    huggingface_hub retries a failed first request for about 25 s when nothing is cached; with no network
+    at all that only delays the inevitable, so one TCP connection attempt (not an HTTP request) decides.
+    Skipped behind a proxy, where the hub's own address says nothing. Checked once per fetch.
+    """
+    if fetch.reachable or any(os.environ.get(v) for v in _PROXY_VARIABLES):
+        return
+    url = urlsplit(endpoint())
+    port = url.port or (443 if url.scheme == 'https' else 80)
+    try:
+        socket.create_connection((url.hostname or '', port), timeout=min(_etag_timeout(), 1.5)).close()
+    except OSError as e:
+        wanted = list(fetch.wanted) or [filename]
+        where = _describe(fetch.repo_id, revision)
+        names = ', '.join(f"'{name}'" for name in wanted)
+        raise HubUnreachableError(
+            f"Cannot reach the hub at {endpoint()} ({type(e).__name__}: {e.strerror or e}) and the cache at "
+            f"{fetch.cache} has no copy of {names} of {where}. On a machine with network access run "
+            f"`imgzoo download {where}` (into this cache: --cache-dir {fetch.cache}) and copy the cache here; "
+            "to work without the network, set HF_HUB_OFFLINE=1 so only cached files are used, with no waiting.",
+            repo_id=fetch.repo_id, revision=revision, filename=filename, filenames=wanted, path=fetch.cache,
+        ) from None
+    fetch.reachable = True
 
 
 def _hf_download(fetch: _Fetch, filename: str, revision: Optional[str], *, local_files_only: bool) -> Path:
@@ -235,12 +273,14 @@ def _cached_or_raise(fetch: _Fetch, filename: str, revision: Optional[str]) -> P
     state, cached = _cache_lookup(fetch, filename, revision)
     if cached is not None:
         return cached
+    fields = dict(repo_id=fetch.repo_id, revision=revision, filename=filename, path=fetch.cache)
     if state == 'absent':
-        raise HubFileNotFoundError(f"{_describe(fetch.repo_id, revision)} has no file '{filename}' (as cached).")
+        raise HubEntryNotFoundError(f"{_describe(fetch.repo_id, revision)} has no file '{filename}' (as cached).",
+                                    **fields)
     raise HubError(
         f"Could not fetch '{filename}' of {_describe(fetch.repo_id, revision)} from {endpoint()} "
         f"({fetch.unreachable}) and the cache at {fetch.cache} has no copy. "
-        "Check the network connection or HF_ENDPOINT, then retry."
+        "Check the network connection or HF_ENDPOINT, then retry.", **fields,
     )
 
 
@@ -276,41 +316,44 @@ def _hub_errors(fetch: _Fetch, filename: str, revision: Optional[str]) -> Iterat
     from huggingface_hub import errors as hf_errors
 
     where = _describe(fetch.repo_id, revision)
+    fields = dict(repo_id=fetch.repo_id, revision=revision, filename=filename, path=fetch.cache)
     try:
         yield
     except ImgzooError:
         raise
     except hf_errors.RevisionNotFoundError:
-        raise HubFileNotFoundError(
+        raise HubRevisionNotFoundError(
             f"Revision '{revision}' does not exist in {fetch.repo_id} on {endpoint()}. "
-            "Check the branch, tag or commit after '@'."
+            "Check the branch, tag or commit after '@'.", **fields,
         ) from None
     except hf_errors.RepositoryNotFoundError:
-        raise HubFileNotFoundError(
+        raise HubRepositoryNotFoundError(
             f"Repository '{fetch.repo_id}' was not found on {endpoint()} (or it is private or gated). "
-            "Check the name; for a private repository log in with `hf auth login` or set HF_TOKEN."
+            "Check the name; for a private repository log in with `hf auth login` or set HF_TOKEN.", **fields,
         ) from None
     except hf_errors.RemoteEntryNotFoundError:
-        raise HubFileNotFoundError(f"{where} has no file '{filename}'.") from None
+        raise HubEntryNotFoundError(f"{where} has no file '{filename}'.", **fields) from None
     except hf_errors.LocalEntryNotFoundError as e:
         if fetch.offline:
             raise OfflineCacheMissError(
-                f"Working offline ({_offline_reason(fetch.local_files_only)}) and the cache at {fetch.cache} does not hold '{filename}' of {where}. "
-                f"While online, run `imgzoo download {where}` (add --cache-dir {fetch.cache} if you use another "
-                "cache), or unset HF_HUB_OFFLINE."
+                f"Working offline ({_offline_reason(fetch.local_files_only)}) and the cache at {fetch.cache} does "
+                f"not hold '{filename}' of {where}. While online, run `imgzoo download {where}` (add --cache-dir "
+                f"{fetch.cache} if you use another cache), or unset HF_HUB_OFFLINE.",
+                filenames=[filename], **fields,
             ) from None
         raise HubError(
             f"Could not fetch '{filename}' of {where} from {endpoint()} and the cache at {fetch.cache} has no copy: "
-            f"{_short(e.__cause__ or e)}. Check the network connection or HF_ENDPOINT, then retry."
+            f"{_short(e.__cause__ or e)}. Check the network connection or HF_ENDPOINT, then retry.", **fields,
         ) from None
     except hf_errors.HfHubHTTPError as e:
-        raise HubError(f"The hub at {endpoint()} refused '{filename}' of {where}: {_short(e)}") from None
+        raise HubError(f"The hub at {endpoint()} refused '{filename}' of {where}: {_short(e)}", **fields) from None
     except ValueError as e:
-        raise HubFileNotFoundError(f"'{filename}' of {where} is not a valid hub file name: {_short(e)}") from None
+        raise HubFileNotFoundError(
+            f"'{filename}' of {where} is not a valid hub file name: {_short(e)}", **fields) from None
     except _network_errors() as e:
         raise HubError(
             f"Lost the connection to {endpoint()} while fetching '{filename}' of {where} ({_short(e)}). "
-            "Check the network connection or HF_ENDPOINT, then retry; the cache is left consistent."
+            "Check the network connection or HF_ENDPOINT, then retry; the cache is left consistent.", **fields,
         ) from None
     except OSError as e:
         if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -318,9 +361,9 @@ def _hub_errors(fetch: _Fetch, filename: str, revision: Optional[str]) -> Iterat
                 f"The cache at {fetch.cache} cannot be written ({e.strerror}) and does not hold '{filename}' of "
                 f"{where}. Pass cache_dir= (or set HF_HUB_CACHE or HF_HOME) to a writable folder, or fill this "
                 f"cache where it is writable: `imgzoo download {where} --cache-dir {fetch.cache}`. A read-only "
-                "cache that holds the model loads as usual."
+                "cache that holds the model loads as usual.", **fields,
             ) from None
-        raise HubError(f"Could not fetch '{filename}' of {where} into {fetch.cache}: {e}") from None
+        raise HubError(f"Could not fetch '{filename}' of {where} into {fetch.cache}: {e}", **fields) from None
 
 
 @contextmanager
@@ -346,12 +389,11 @@ def fetch_config(
     with _coordinated(fetch) as active:
         try:
             path = _download(active, CONFIG_NAME)
-        except HubFileNotFoundError as e:
-            if "has no file" not in str(e):
-                raise
+        except HubEntryNotFoundError:
             raise ConfigNotFoundError(
                 f"{_describe(repo_id, revision)} has no config.json, so it is not a timm-format model repository. "
-                "imgzoo loads repositories written by timm's push_to_hf_hub or imgzoo.save_pretrained."
+                "imgzoo loads repositories written by timm's push_to_hf_hub or imgzoo.save_pretrained.",
+                repo_id=repo_id, revision=revision, filename=CONFIG_NAME,
             ) from None
         active.resolved_commit = commit_of(path)
     return read_config_file(path, origin=f"{CONFIG_NAME} of {_describe(repo_id, revision)}"), path
@@ -371,6 +413,7 @@ def fetch_weights(
 
 def _find_weights(fetch: _Fetch, filename: Optional[str]) -> WeightsLocation:
     candidates: Sequence[str] = (filename,) if filename else WEIGHTS_CANDIDATES
+    fetch.wanted = tuple(candidates)
     not_cached: List[str] = []
     for name in candidates:
         if not filename:
@@ -382,10 +425,10 @@ def _find_weights(fetch: _Fetch, filename: Optional[str]) -> WeightsLocation:
                 continue
         try:
             path = _download(fetch, name)
-        except HubFileNotFoundError as e:
-            if "has no file" in str(e) and not filename:
-                continue
-            raise
+        except HubEntryNotFoundError:
+            if filename:
+                raise
+            continue
         fmt = 'safetensors' if 'safetensors' in name else 'pickle'
         if name.endswith('.index.json'):
             origin = f"{name} of {fetch.where}"
@@ -395,10 +438,12 @@ def _find_weights(fetch: _Fetch, filename: Optional[str]) -> WeightsLocation:
     if not_cached:
         raise OfflineCacheMissError(
             f"Working offline ({_offline_reason(fetch.local_files_only)}) and the cache at {fetch.cache} holds no "
-            f"weights of {fetch.where} (looked for {', '.join(not_cached)}). While online, run `imgzoo download {fetch.where}`, "
-            "or unset HF_HUB_OFFLINE."
+            f"weights of {fetch.where} (looked for {', '.join(not_cached)}). While online, run "
+            f"`imgzoo download {fetch.where}`, or unset HF_HUB_OFFLINE.",
+            repo_id=fetch.repo_id, revision=fetch.revision, filenames=not_cached, path=fetch.cache,
         )
     raise WeightsNotFoundError(
         f"{fetch.where} has no weights file (looked for {', '.join(candidates)}). "
-        "Use pretrained=False for a randomly initialised model."
+        "Use pretrained=False for a randomly initialised model.",
+        repo_id=fetch.repo_id, revision=fetch.revision,
     )

@@ -33,17 +33,17 @@ def check_folder(path: Path) -> Path:
     except FileNotFoundError:
         pass
     except OSError as e:
-        raise ModelFolderNotFoundError(f"Cannot access the model folder {path}: {e.strerror or e}.") from None
+        raise ModelFolderNotFoundError(f"Cannot access the model folder {path}: {e.strerror or e}.", path=path) from None
     if not path.exists():
         raise ModelFolderNotFoundError(
             f"Model folder {path} does not exist. Check the path after 'local:' "
-            "(relative paths are taken from the current directory)."
+            "(relative paths are taken from the current directory).", path=path,
         )
     if not path.is_dir():
         raise ModelFolderNotFoundError(
             f"{path} is a file, not a folder. 'local:' takes the folder holding config.json and the weights; "
             "to load a single weights file use create_model(arch, pretrained=True, "
-            "pretrained_cfg_overlay=dict(file=...)) or checkpoint_path=."
+            "pretrained_cfg_overlay=dict(file=...)) or checkpoint_path=.", path=path,
         )
     return path
 
@@ -72,19 +72,20 @@ def find_weights(folder: Path) -> WeightsLocation:
             names = ', '.join(p.name for p in found)
             raise WeightsNotFoundError(
                 f"{folder} holds several candidate weights files ({names}) and none has a standard name. "
-                f"Pick one with pretrained_cfg_overlay=dict(file='{found[0]}') or rename it to {SAFE_WEIGHTS_NAME}."
+                f"Pick one with pretrained_cfg_overlay=dict(file='{found[0]}') or rename it to {SAFE_WEIGHTS_NAME}.",
+                path=folder,
             )
     raise WeightsNotFoundError(
         f"No weights file in {folder}. Expected {SAFE_WEIGHTS_NAME} (or {SAFE_WEIGHTS_INDEX_NAME}, "
         f"{PICKLE_WEIGHTS_NAME}, a single *.safetensors / *.pth file). "
-        "Use pretrained=False for a randomly initialised model."
+        "Use pretrained=False for a randomly initialised model.", path=folder,
     )
 
 
 def weights_from_file(path: Path) -> WeightsLocation:
     """A single weights file named by the user (or a shard index)."""
     if not path.exists():
-        raise WeightsNotFoundError(f"Weights file {path} does not exist.")
+        raise WeightsNotFoundError(f"Weights file {path} does not exist.", path=path)
     if path.is_dir():
         return find_weights(path)
     if path.name.endswith('.index.json'):
@@ -97,7 +98,9 @@ def _sharded(folder: Path, index: Path, fmt: str) -> WeightsLocation:
     shards: List[Path] = [folder / name for name in read_index(index, str(index))]
     missing: Optional[List[str]] = [p.name for p in shards if not p.is_file()]
     if missing:
-        raise WeightsNotFoundError(f"{index} lists shard files that are missing from {folder}: {', '.join(missing)}.")
+        raise WeightsNotFoundError(
+            f"{index} lists shard files that are missing from {folder}: {', '.join(missing)}.", path=folder,
+            filename=missing[0])
     return WeightsLocation([_real(p) for p in shards], fmt, index_file=index)  # type: ignore[arg-type]
 
 
@@ -109,6 +112,6 @@ def _real(path: Path) -> Path:
     if not target.is_file():
         raise WeightsNotFoundError(
             f"{path} is a symbolic link to {os.readlink(path)}, which is not an existing file. "
-            "Fix or remove the link."
+            "Fix or remove the link.", path=path,
         )
     return target

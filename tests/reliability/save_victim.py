@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import sys
@@ -79,6 +80,15 @@ def run_child(action, point: str) -> int:
     return os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status)
 
 
+NOTES = 'my notes: lr 3e-4 worked best\n'
+
+
+def save_a_with_notes(target: Path, versions) -> None:
+    """Version A at target, plus a file of the user's own that every later save must keep."""
+    imgzoo.save_pretrained(versions['A'], target)
+    (target / 'notes.txt').write_text(NOTES)
+
+
 def main() -> None:
     work = Path(sys.argv[1])
     cli_name = sys.argv[2] if len(sys.argv) > 2 else None
@@ -87,12 +97,12 @@ def main() -> None:
     for label, seed in (('A', 0), ('B', 1)):
         torch.manual_seed(seed)
         versions[label] = imgzoo.create_model('resnet18', num_classes=10).half()
-    print(json.dumps({'checksums': {k: checksum(m) for k, m in versions.items()}}), flush=True)
+    print(json.dumps({'checksums': {k: checksum(m) for k, m in versions.items()}, 'notes': NOTES}), flush=True)
 
     for point in ('mid-weights', 'before-swap', 'after-swap', 'between-renames'):
         target = work / point / 'model'
-        imgzoo.save_pretrained(versions['A'], target)
-        signal_ = run_child(lambda target=target: imgzoo.save_pretrained(versions['B'], target), point)
+        save_a_with_notes(target, versions)
+        signal_ = run_child(lambda target=target: imgzoo.save_pretrained(versions['B'], target, overwrite=True), point)
         print(json.dumps({'scenario': point, 'signal': signal_}), flush=True)
 
     target = work / 'new-folder' / 'model'
@@ -103,36 +113,69 @@ def main() -> None:
         from imgzoo.cli import app
 
         target = work / 'cli' / 'model'
-        imgzoo.save_pretrained(versions['A'], target)
-        signal_ = run_child(lambda: app(['download', cli_name, '--to', str(target)], standalone_mode=False), 'mid-copy')
+        save_a_with_notes(target, versions)
+        signal_ = run_child(lambda: app(['download', cli_name, '--to', str(target), '--overwrite'],
+                                        standalone_mode=False), 'mid-copy')
         print(json.dumps({'scenario': 'cli', 'signal': signal_}), flush=True)
 
     random_kills(work / 'random' / 'model', versions)
 
 
-def random_kills(target: Path, versions) -> None:
-    """A child saves A and B alternately without pause; it is killed at random moments, then the folder is loaded."""
-    imgzoo.save_pretrained(versions['A'], target)
+def random_kills(target: Path, versions, runs: int = 6) -> None:
+    """A child saves B and A alternately (overwrite=True) without pause and reports each save it completes; it is
+    killed at a random moment after a chosen save completed, then the folder is loaded.
+
+    Even runs kill within the first half of the save that follows a completed B, so the folder still holds B
+    (the kill falls while A is being written); odd runs kill anywhere in the 1.5 saves after a completed A.
+    """
+    save_a_with_notes(target, versions)
     rng = random.Random(0)
-    outcomes = []
-    for _ in range(6):
+    outcomes, signals, last_completed = [], [], []
+    for run in range(runs):
+        read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:
+            os.close(read_fd)
             try:
                 while True:
                     for label in ('B', 'A'):
-                        imgzoo.save_pretrained(versions[label], target)
+                        start = time.monotonic()
+                        imgzoo.save_pretrained(versions[label], target, overwrite=True)
+                        os.write(write_fd, f'{label} {time.monotonic() - start:.4f}\n'.encode())
             finally:
-                os._exit(3)
-        time.sleep(rng.uniform(0.05, 0.6))
+                os._exit(3)  # reached only if a save raised
+        os.close(write_fd)
+        wanted, rounds = ('B', 1.0) if run % 2 == 0 else ('A', 3.0)
+        completed, skip = None, rng.randrange(3)  # kill after the 1st, 2nd or 3rd completed save of `wanted`
+        reports, deadline = 0, time.monotonic() + 60  # a child that never reports `wanted` must not hang the test
+        buffer = b''
+        while completed is None and reports < 12 and time.monotonic() < deadline:
+            ready, _, _ = select.select([read_fd], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(read_fd, 4096) if ready else b''
+            if not chunk:
+                break  # the child exited, or the deadline passed
+            *lines, buffer = (buffer + chunk).split(b'\n')
+            reports += len(lines)
+            if not lines:
+                continue
+            label, seconds = lines[-1].decode().split()  # the latest report: what the folder holds now
+            if label == wanted and skip:
+                skip -= 1
+            elif label == wanted:
+                completed = label
+                time.sleep(rng.uniform(0, rounds * float(seconds) / 2))
         os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        os.close(read_fd)
+        _, status = os.waitpid(pid, 0)
+        signals.append(os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status))
+        last_completed.append(completed)
         try:
             loaded = imgzoo.create_model(f'local:{target}', pretrained=True)
             outcomes.append(checksum(loaded))
         except imgzoo.ImgzooError as e:
             outcomes.append(f'{type(e).__name__}: {e}')
-    print(json.dumps({'scenario': 'random', 'outcomes': outcomes}), flush=True)
+    print(json.dumps({'scenario': 'random', 'outcomes': outcomes, 'signals': signals,
+                      'last_completed': last_completed}), flush=True)
 
 
 if __name__ == '__main__':

@@ -1,5 +1,6 @@
 """Atomic folder writes: a save killed with SIGKILL at any point leaves the previous folder or none, never a
-half-written one that loads; foreign folders are never overwritten without overwrite=True."""
+half-written one that loads; a folder that holds anything is never replaced without overwrite=True, and with
+it only the files imgzoo writes are replaced (a user's notes.txt stays)."""
 from __future__ import annotations
 
 import json
@@ -18,7 +19,8 @@ from imgzoo import FolderExistsError, ModelFolderNotFoundError
 from imgzoo.save import MARKER_NAME, write_folder_atomically
 from reliability_support import HERE, REPO_ID, same_weights, subprocess_env
 
-SAVED_FILES = sorted([MARKER_NAME, 'config.json', 'model.safetensors'])
+SAVED_FILES = sorted([MARKER_NAME, 'checksums.sha256', 'config.json', 'model.safetensors'])
+WITH_NOTES = sorted(SAVED_FILES + ['notes.txt'])
 
 
 def checksum(model) -> float:
@@ -45,7 +47,7 @@ def killed_saves(tmp_path_factory, tiny_folder):
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     lines = [json.loads(line) for line in run.stdout.splitlines() if line.startswith('{')]
     results = {line['scenario']: line for line in lines if 'scenario' in line}
-    results['checksums'] = lines[0]['checksums']
+    results['checksums'], results['notes'] = lines[0]['checksums'], lines[0]['notes']
     return work, results
 
 
@@ -62,14 +64,17 @@ def test_a_killed_save_leaves_a_complete_folder_and_the_next_save_cleans_up(kill
     work, results = killed_saves
     assert results[scenario]['signal'] == signal.SIGKILL
     target = work / scenario / 'model'
-    assert sorted(p.name for p in target.iterdir()) == SAVED_FILES
+    assert sorted(p.name for p in target.iterdir()) == WITH_NOTES
+    assert (target / 'notes.txt').read_text() == results['notes']
     assert checksum(load(target)) == results['checksums'][expected]
     leftovers = hidden_leftovers(target.parent)
     assert len(leftovers) == 1, 'the killed save left its temporary folder'
     if scenario != 'after-swap':
         assert (target.parent / leftovers[0] / 'config.json').exists() != (scenario == 'mid-weights')
-    imgzoo.save_pretrained(load(tiny_folder), target)
-    assert os.listdir(target.parent) == ['model']
+    with pytest.raises(FolderExistsError):
+        imgzoo.save_pretrained(load(tiny_folder), target)
+    imgzoo.save_pretrained(load(tiny_folder), target, overwrite=True)
+    assert os.listdir(target.parent) == ['model'] and (target / 'notes.txt').read_text() == results['notes']
 
 
 @pytest.mark.timeout(300)
@@ -97,18 +102,26 @@ def test_without_atomic_exchange_a_kill_between_renames_leaves_no_folder_and_the
     moved_aside = [name for name in hidden_leftovers(target.parent) if '.old-' in name]
     assert len(moved_aside) == 1
     assert checksum(load(target.parent / moved_aside[0])) == results['checksums']['A']
-    imgzoo.save_pretrained(load(tiny_folder), target)
+    imgzoo.save_pretrained(load(tiny_folder), target, overwrite=True)
     assert same_weights(load(target), tiny_weights) and os.listdir(target.parent) == ['model']
+    assert (target / 'notes.txt').read_text() == results['notes']
 
 
 @pytest.mark.timeout(300)
 def test_saves_killed_at_random_moments_always_leave_one_complete_version(killed_saves, tiny_folder):
+    """Each child must really die by SIGKILL mid-loop (a child that raised at once would leave only version A),
+    and the kills must land at moments where the folder holds the new version too."""
     work, results = killed_saves
-    outcomes = results['random']['outcomes']
-    assert len(outcomes) == 6
-    assert all(outcome in results['checksums'].values() for outcome in outcomes), outcomes
+    random_ = results['random']
+    outcomes = random_['outcomes']
+    assert random_['signals'] == [signal.SIGKILL] * 6, random_
+    assert None not in random_['last_completed'], random_
+    versions = results['checksums']
+    assert all(outcome in versions.values() for outcome in outcomes), outcomes
+    assert versions['B'] in outcomes, f'no kill left the new version: {random_}'
     target = work / 'random' / 'model'
-    imgzoo.save_pretrained(load(tiny_folder), target)
+    assert (target / 'notes.txt').read_text() == results['notes']
+    imgzoo.save_pretrained(load(tiny_folder), target, overwrite=True)
     assert os.listdir(target.parent) == ['model']
 
 
@@ -119,28 +132,88 @@ def model(tiny_folder):
     return load(tiny_folder)
 
 
-def test_refuses_to_overwrite_a_folder_imgzoo_did_not_write(model, tmp_path):
-    target = tmp_path / 'photos'
-    target.mkdir()
-    (target / 'holiday.jpg').write_bytes(b'precious')
-    with pytest.raises(FolderExistsError, match='overwrite=True'):
-        imgzoo.save_pretrained(model, target)
-    assert os.listdir(target) == ['holiday.jpg']
+def test_a_folder_that_holds_anything_is_never_replaced_without_overwrite(model, tmp_path, tiny_weights):
+    """The data-loss bug of issue 15: a second save_pretrained into a folder an earlier save wrote replaced the
+    fine-tuned model and deleted the user's notes. Whoever wrote the folder, it is refused and left untouched."""
+    photos = tmp_path / 'photos'
+    photos.mkdir()
+    (photos / 'holiday.jpg').write_bytes(b'precious')
+    finetuned = imgzoo.save_pretrained(model, tmp_path / 'finetuned')
+    (finetuned / 'notes.txt').write_text('lr 3e-4')
+    before = {p.name: p.read_bytes() for p in finetuned.iterdir()}
+    other = imgzoo.create_model('resnet18', num_classes=10)
+    for target in (photos, finetuned):
+        with pytest.raises(FolderExistsError, match='overwrite=True') as info:
+            imgzoo.save_pretrained(other, target)
+        assert info.value.path == str(target) and 'notes.txt' in info.value.files or target == photos
+    assert os.listdir(photos) == ['holiday.jpg']
+    assert {p.name: p.read_bytes() for p in finetuned.iterdir()} == before
+    assert same_weights(load(finetuned), tiny_weights) and sorted(os.listdir(tmp_path)) == ['finetuned', 'photos']
+
+
+def test_overwrite_replaces_only_the_model_files_and_keeps_the_users(model, tmp_path, tiny_weights):
+    target = imgzoo.save_pretrained(model, tmp_path / 'model', max_shard_size='10MB')
+    assert (target / 'model.safetensors.index.json').exists()
+    (target / 'notes.txt').write_text('keep me')
+    (target / 'plots').mkdir()
+    (target / 'plots' / 'loss.png').write_bytes(b'png')
+    (target / 'README.md').symlink_to(target / 'notes.txt')
     imgzoo.save_pretrained(model, target, overwrite=True)
-    assert sorted(os.listdir(target)) == SAVED_FILES
+    assert sorted(os.listdir(target)) == sorted(SAVED_FILES + ['README.md', 'notes.txt', 'plots'])
+    assert (target / 'notes.txt').read_text() == 'keep me' and (target / 'plots' / 'loss.png').read_bytes() == b'png'
+    assert (target / 'README.md').is_symlink()
+    assert same_weights(load(target), tiny_weights) and os.listdir(tmp_path) == ['model']
 
 
-def test_replaces_its_own_folder_and_an_empty_one(model, tmp_path):
+def test_a_file_the_user_adds_while_the_folder_is_swapped_is_kept(model, tmp_path, monkeypatch):
+    import imgzoo.save as save_module
+
+    target = imgzoo.save_pretrained(model, tmp_path / 'model')
+    real_exchange = save_module._exchange
+
+    def user_writes_then_exchange(a: Path, b: Path) -> bool:
+        (target / 'late.txt').write_text('written during the save')
+        return real_exchange(a, b)
+
+    monkeypatch.setattr(save_module, '_exchange', user_writes_then_exchange)
+    imgzoo.save_pretrained(model, target, overwrite=True)
+    assert (target / 'late.txt').read_text() == 'written during the save'
+
+
+def test_an_empty_folder_is_filled_and_a_file_target_is_refused(model, tmp_path):
     (tmp_path / 'empty').mkdir()
     imgzoo.save_pretrained(model, tmp_path / 'empty')
-    imgzoo.save_pretrained(model, tmp_path / 'empty')
     assert sorted(os.listdir(tmp_path / 'empty')) == SAVED_FILES and os.listdir(tmp_path) == ['empty']
-
-
-def test_target_that_is_a_file_is_refused(model, tmp_path):
     (tmp_path / 'file').write_text('x')
-    with pytest.raises(FolderExistsError, match='is a file'):
-        imgzoo.save_pretrained(model, tmp_path / 'file')
+    for overwrite in (False, True):
+        with pytest.raises(FolderExistsError, match='is a file'):
+            imgzoo.save_pretrained(model, tmp_path / 'file', overwrite=overwrite)
+    assert (tmp_path / 'file').read_text() == 'x'
+
+
+@pytest.mark.parametrize('command', ['save', 'download', 'convert'])
+def test_cli_commands_refuse_a_folder_that_holds_files_and_keep_the_users_with_overwrite(
+        command, tiny_folder, tmp_path, capsys):
+    from imgzoo.cli import main
+
+    target = tmp_path / 'out'
+    target.mkdir()
+    (target / 'notes.txt').write_text('keep me')
+    args = {
+        'save': ['save', f'local:{tiny_folder}', '--to', str(target)],
+        'download': ['download', f'local:{tiny_folder}', '--to', str(target)],
+        'convert': ['convert', str(tiny_folder / 'model.safetensors'), '--arch', 'resnet18', '--to', str(target)],
+    }[command]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert 'already holds files (notes.txt)' in err and '--overwrite' in err and 'overwrite=True' not in err
+    assert os.listdir(target) == ['notes.txt']
+    assert main(args + ['--overwrite']) == 0, capsys.readouterr().err
+    assert sorted(os.listdir(target)) == sorted(SAVED_FILES + ['notes.txt'])
+    assert (target / 'notes.txt').read_text() == 'keep me'
+    from imgzoo.manifest import verify_folder
+    assert {c.name: c.status for c in verify_folder(target)} == {
+        'config.json': 'ok', 'model.safetensors': 'ok', 'notes.txt': 'extra'}
 
 
 def test_a_failing_write_leaves_the_previous_folder_and_no_temporary_one(model, tmp_path, tiny_weights):
@@ -151,18 +224,31 @@ def test_a_failing_write_leaves_the_previous_folder_and_no_temporary_one(model, 
         raise OSError(28, 'No space left on device')
 
     with pytest.raises(OSError, match='No space left'):
-        write_folder_atomically(target, fill)
+        write_folder_atomically(target, fill, overwrite=True)
     assert os.listdir(tmp_path) == ['model'] and same_weights(load(target), tiny_weights)
 
 
-def test_saved_folder_has_the_usual_permissions_and_a_symlinked_target_is_followed(model, tmp_path):
-    real = tmp_path / 'real'
-    imgzoo.save_pretrained(model, real)
-    umask = os.umask(0)
-    os.umask(umask)
-    assert stat.S_IMODE(real.stat().st_mode) == 0o777 & ~umask
+@pytest.mark.parametrize('umask', [0o022, 0o027, 0o002])
+def test_written_files_and_folder_get_the_permissions_the_umask_gives(model, tmp_path, umask):
+    """safetensors writes 0600 on its own; every file imgzoo writes gets 0666 & ~umask, the folder 0777 & ~umask."""
+    previous = os.umask(umask)
+    try:
+        folder = imgzoo.save_pretrained(model, tmp_path / 'model', max_shard_size='10MB')
+        (folder / 'notes.txt').write_text('mine')
+        os.chmod(folder / 'notes.txt', 0o600)
+        imgzoo.save_pretrained(model, folder, overwrite=True)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+    assert modes.pop('notes.txt') == 0o600, 'a kept file keeps its own permissions'
+    assert modes == {name: 0o666 & ~umask for name in SAVED_FILES}
+
+
+def test_a_symlinked_target_is_written_where_it_points(model, tmp_path):
+    real = imgzoo.save_pretrained(model, tmp_path / 'real')
     (tmp_path / 'link').symlink_to(real)
-    imgzoo.save_pretrained(model, tmp_path / 'link')
+    imgzoo.save_pretrained(model, tmp_path / 'link', overwrite=True)
     assert (tmp_path / 'link').is_symlink() and sorted(os.listdir(real)) == SAVED_FILES
     assert sorted(os.listdir(tmp_path)) == ['link', 'real']
 
@@ -179,7 +265,7 @@ def test_concurrent_saves_to_one_folder_leave_one_complete_version(tiny_folder, 
     def save(m) -> None:
         try:
             for _ in range(3):
-                imgzoo.save_pretrained(m, target)
+                imgzoo.save_pretrained(m, target, overwrite=True)
         except BaseException as e:  # asserted below
             errors.append(e)
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import imgzoo
-from imgzoo import HubError, OfflineCacheMissError
+from imgzoo import HubError, HubUnreachableError, OfflineCacheMissError
 from imgzoo.sources import hub as hub_source
 from reliability_support import hub_warnings, recorded_warnings, same_weights
 
@@ -75,6 +75,42 @@ def test_offline_with_a_cold_cache_fails_fast_naming_repo_file_and_command(repo,
     assert "'config.json' of hf-hub:org/tiny-resnet" in message
     assert '`imgzoo download hf-hub:org/tiny-resnet`' in message and str(isolated_hf_env / 'hub') in message
     assert repo.hub.requests == []
+
+
+@pytest.mark.parametrize('name,repo_id,files', [
+    ('hf-hub:org/tiny-resnet', 'org/tiny-resnet', ['config.json']),
+    ('resnet18.a1_in1k', 'timm/resnet18.a1_in1k',
+     ['model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin', 'pytorch_model.bin.index.json']),
+])
+def test_no_network_and_a_cold_cache_fail_at_once_saying_what_to_do(name, repo_id, files, monkeypatch,
+                                                                    isolated_hf_env):
+    """The conftest's endpoint is a closed loopback port: no hub answers. huggingface_hub would retry for ~25 s
+    (backoff sleeps of 1, 2, 4, 8, 8 s); imgzoo must fail before any retry, and well within 2 s."""
+    from huggingface_hub.utils import _http
+
+    backoff_sleeps = []
+
+    class _Time:
+        def __getattr__(self, attr):
+            return getattr(time, attr)
+
+        @staticmethod
+        def sleep(seconds: float) -> None:
+            backoff_sleeps.append(seconds)
+
+    monkeypatch.setattr(_http, 'time', _Time())
+    start = time.monotonic()
+    with pytest.raises(HubUnreachableError) as info:
+        imgzoo.create_model(name, pretrained=True)
+    elapsed = time.monotonic() - start
+    assert backoff_sleeps == [], 'the hub client started retrying'
+    assert elapsed < 2, elapsed
+    error, message = info.value, str(info.value)
+    assert (error.repo_id, list(error.filenames)) == (repo_id, files)
+    assert error.path == str(isolated_hf_env / 'hub')
+    assert all(f"'{f}'" in message for f in files) and f'hf-hub:{repo_id}' in message
+    assert 'HF_HUB_OFFLINE=1' in message and f'`imgzoo download hf-hub:{repo_id}`' in message
+    assert isinstance(error, HubError) and isinstance(error, ConnectionError)
 
 
 def test_huggingface_hub_imported_in_offline_mode_makes_imgzoo_offline_too(repo, tiny_weights, monkeypatch):
