@@ -1,6 +1,8 @@
 """Building blocks shared by the model families."""
 from .activations import QuickGELU, create_act, get_act_layer
+from .blur_pool import BlurPool2d
 from .drop import DropPath, drop_path
+from .eca import EcaModule
 from .group_norm_act import GroupNormAct
 from .helpers import make_divisible, to_2tuple
 from .mlp import Mlp
@@ -15,5 +17,5 @@ __all__ = [
     'BatchNormAct2d', 'Conv2dSame', 'ConvNormAct', 'DropPath', 'GlobalPool2d', 'LayerNorm2d', 'Mlp', 'QuickGELU',
     'SEModule', 'check_num_classes', 'create_act', 'create_classifier', 'create_conv2d', 'drop_path',
     'get_act_layer', 'get_padding', 'make_divisible', 'pad_same', 'to_2tuple',
-    'GroupNormAct', 'RmsNorm', 'RmsNorm2d', 'SimpleNorm', 'SimpleNorm2d',
+    'BlurPool2d', 'EcaModule', 'GroupNormAct', 'RmsNorm', 'RmsNorm2d', 'SimpleNorm', 'SimpleNorm2d',
 ]

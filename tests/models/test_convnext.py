@@ -167,3 +167,17 @@ def test_drop_path_schedule_matches_timm():
     ours.train()
     ours(seeded_input((2, 3, 32, 32))).sum().backward()
     assert ours.stem[0].weight.grad is not None
+
+
+def test_grad_checkpointing_reaches_every_stage(monkeypatch):
+    """set_grad_checkpointing must switch the stages' own flags (as timm does): count the checkpointed calls."""
+    from imgzoo.models import _base
+
+    calls = []
+    real = _base.checkpoint
+    monkeypatch.setattr(_base, 'checkpoint', lambda fn, *a, **k: calls.append(1) or real(fn, *a, **k))
+    model = imgzoo.create_model('convnext_atto', depths=(1, 1, 1, 1)).train()
+    model.set_grad_checkpointing(True)
+    assert all(stage.grad_checkpointing for stage in model.stages)
+    model(seeded_input((1, 3, 32, 32))).sum().backward()
+    assert len(calls) == 4

@@ -120,3 +120,16 @@ def test_drop_path_schedule_matches_timm():
     ours.train()
     ours(seeded_input((2, 3, 32, 32))).sum().backward()
     assert ours.stem.conv.weight.grad is not None
+
+
+def test_grad_checkpointing_reaches_every_stage(monkeypatch):
+    """set_grad_checkpointing must switch the stages' own flags (as timm does): count the checkpointed calls."""
+    from imgzoo.models import _base
+
+    calls = []
+    real = _base.checkpoint
+    monkeypatch.setattr(_base, 'checkpoint', lambda fn, *a, **k: calls.append(1) or real(fn, *a, **k))
+    model = imgzoo.create_model('regnetx_002').train()
+    model.set_grad_checkpointing(True)
+    model(seeded_input((2, 3, 32, 32))).sum().backward()
+    assert len(calls) == 13  # one per block
