@@ -28,10 +28,13 @@ class ClassifierHead(nn.Module):
         self.drop = nn.Dropout(drop_rate)
         self.flatten = nn.Flatten(1) if use_conv and pool_type else nn.Identity()
 
-    def reset(self, num_classes: int, pool_type: Optional[str] = None) -> None:
-        """A fresh classifier for num_classes, and a new pooling when pool_type is given."""
+    def reset(self, num_classes: int, pool_type: Optional[str] = None, in_features: Optional[int] = None) -> None:
+        """A fresh classifier for num_classes, a new pooling when pool_type is given, a new input width
+        when in_features is given (after a model's feature taps were pruned)."""
         ref = next(self.parameters(), None)
         pool_type = self.global_pool.pool_type if pool_type is None else pool_type
+        if in_features is not None:
+            self.in_features = in_features
         self.global_pool, self.fc = create_classifier(
             self.in_features, check_num_classes(num_classes), pool_type, self.use_conv)
         if ref is not None:
@@ -94,9 +97,26 @@ class NormMlpClassifierHead(nn.Module):
     def _classifier(self, num_classes: int) -> nn.Module:
         return self._linear(self.num_features, num_classes) if num_classes > 0 else nn.Identity()
 
-    def reset(self, num_classes: int, pool_type: Optional[str] = None) -> None:
-        """A fresh classifier for num_classes; a new pooling (keeping the hidden layer's weights) when given."""
+    def reset(self, num_classes: int, pool_type: Optional[str] = None, reset_other: bool = False,
+              in_features: Optional[int] = None) -> None:
+        """A fresh classifier for num_classes; a new pooling (keeping the hidden layer's weights) when given.
+
+        reset_other drops the norm and the hidden layer too (pool then classifier only), which lets
+        in_features change (after a model's feature taps were pruned), as timm's head does.
+        """
         ref = next(self.parameters(), None)
+        if in_features is not None and in_features != self.in_features and not (
+                reset_other or isinstance(self.norm, nn.Identity)):
+            raise InvalidModelArgsError('The head input width can only change with its norm removed (reset_other=True).')
+        if reset_other:
+            self.norm = nn.Identity()
+            self.pre_logits = nn.Identity()
+            self.hidden_size = None
+            self.num_features = self.in_features
+        if in_features is not None and in_features != self.in_features:
+            self.in_features = in_features
+            if not self.hidden_size:
+                self.num_features = in_features
         if pool_type is not None:
             self.global_pool = self._pool(pool_type)
             self.flatten = nn.Flatten(1) if pool_type else nn.Identity()

@@ -7,18 +7,55 @@ Variants differ in stem ('' is a 7x7 conv, 'deep' three 3x3 convs), downsample s
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
+from functools import partial
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
 from ..features import check_output_fmt, feature_take_indices
-from ..layers import DropPath, SEModule, check_num_classes, create_classifier
+from ..layers import BlurPool2d, DropPath, EcaModule, SEModule, check_num_classes, create_classifier
 from ..registry import register_model
 from ._base import ImgzooModel, checkpoint_seq
 from ..errors import InvalidModelArgsError
 
+
+
+NormLayer = Callable[[int], nn.Module]
+AttnLayer = Optional[Callable[[int], nn.Module]]
+AaLayer = Optional[str]
+
+
+def _attn_layer(attn_layer: Optional[str]) -> AttnLayer:
+    """The attention module class for a block's `se` slot: 'se', 'se_r4' (ResNet-RS, rd_ratio 1/4), 'eca' or None."""
+    if attn_layer is None:
+        return None
+    layers = {'se': SEModule, 'se_r4': partial(SEModule, rd_ratio=0.25), 'eca': EcaModule}
+    if attn_layer not in layers:
+        raise InvalidModelArgsError(f"attn_layer must be one of {tuple(layers)} or None, got {attn_layer!r}.")
+    return layers[attn_layer]
+
+
+def _norm_layer(norm_layer: str) -> NormLayer:
+    if norm_layer == 'batchnorm':
+        return nn.BatchNorm2d
+    if norm_layer == 'groupnorm':
+        return partial(_group_norm, num_groups=32)
+    raise InvalidModelArgsError(f"norm_layer must be 'batchnorm' or 'groupnorm', got {norm_layer!r}.")
+
+
+def _group_norm(num_channels: int, num_groups: int = 32) -> nn.GroupNorm:
+    return nn.GroupNorm(num_groups, num_channels, eps=1e-5)
+
+
+def _aa(aa_layer: AaLayer, channels: int, stride: int, enable: bool = True) -> nn.Module:
+    """Anti-aliased downsampling in place of a strided conv: 2x2 average pool ('avg') or blur pool ('blur')."""
+    if not aa_layer or not enable:
+        return nn.Identity()
+    if aa_layer == 'avg':
+        return nn.AvgPool2d(stride)
+    return BlurPool2d(channels=channels, stride=stride)
 
 
 class BasicBlock(nn.Module):
@@ -28,18 +65,23 @@ class BasicBlock(nn.Module):
 
     def __init__(
         self, inplanes: int, planes: int, stride: int = 1, downsample: Optional[nn.Module] = None,
-        cardinality: int = 1, base_width: int = 64, use_se: bool = False, drop_path: float = 0.0,
+        cardinality: int = 1, base_width: int = 64, reduce_first: int = 1, norm_layer: NormLayer = nn.BatchNorm2d,
+        attn_layer: AttnLayer = None, aa_layer: AaLayer = None, drop_path: float = 0.0,
     ) -> None:
         super().__init__()
         if cardinality != 1 or base_width != 64:
             raise InvalidModelArgsError('BasicBlock supports only cardinality=1 and base_width=64.')
+        first_planes = planes // reduce_first
         outplanes = planes * self.expansion
-        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride=stride, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
+        use_aa = aa_layer is not None and stride == 2
+        self.conv1 = nn.Conv2d(inplanes, first_planes, 3, stride=1 if use_aa else stride, padding=1, bias=False)
+        self.bn1 = norm_layer(first_planes)
+        self.drop_block = nn.Identity()
         self.act1 = nn.ReLU(inplace=True)
-        self.conv2 = nn.Conv2d(planes, outplanes, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(outplanes)
-        self.se = SEModule(outplanes) if use_se else None
+        self.aa = _aa(aa_layer, first_planes, stride, enable=use_aa)
+        self.conv2 = nn.Conv2d(first_planes, outplanes, 3, padding=1, bias=False)
+        self.bn2 = norm_layer(outplanes)
+        self.se = attn_layer(outplanes) if attn_layer is not None else None
         self.act2 = nn.ReLU(inplace=True)
         self.downsample = downsample
         self.drop_path = DropPath(drop_path) if drop_path > 0 else None
@@ -49,7 +91,7 @@ class BasicBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shortcut = x if self.downsample is None else self.downsample(x)
-        x = self.act1(self.bn1(self.conv1(x)))
+        x = self.aa(self.act1(self.drop_block(self.bn1(self.conv1(x)))))
         x = self.bn2(self.conv2(x))
         if self.se is not None:
             x = self.se(x)
@@ -65,20 +107,26 @@ class Bottleneck(nn.Module):
 
     def __init__(
         self, inplanes: int, planes: int, stride: int = 1, downsample: Optional[nn.Module] = None,
-        cardinality: int = 1, base_width: int = 64, use_se: bool = False, drop_path: float = 0.0,
+        cardinality: int = 1, base_width: int = 64, reduce_first: int = 1, norm_layer: NormLayer = nn.BatchNorm2d,
+        attn_layer: AttnLayer = None, aa_layer: AaLayer = None, drop_path: float = 0.0,
     ) -> None:
         super().__init__()
         width = int(math.floor(planes * (base_width / 64)) * cardinality)
+        first_planes = width // reduce_first
         outplanes = planes * self.expansion
-        self.conv1 = nn.Conv2d(inplanes, width, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(width)
+        use_aa = aa_layer is not None and stride == 2
+        self.conv1 = nn.Conv2d(inplanes, first_planes, 1, bias=False)
+        self.bn1 = norm_layer(first_planes)
         self.act1 = nn.ReLU(inplace=True)
-        self.conv2 = nn.Conv2d(width, width, 3, stride=stride, padding=1, groups=cardinality, bias=False)
-        self.bn2 = nn.BatchNorm2d(width)
+        self.conv2 = nn.Conv2d(first_planes, width, 3, stride=1 if use_aa else stride, padding=1,
+                               groups=cardinality, bias=False)
+        self.bn2 = norm_layer(width)
+        self.drop_block = nn.Identity()
         self.act2 = nn.ReLU(inplace=True)
+        self.aa = _aa(aa_layer, width, stride, enable=use_aa)
         self.conv3 = nn.Conv2d(width, outplanes, 1, bias=False)
-        self.bn3 = nn.BatchNorm2d(outplanes)
-        self.se = SEModule(outplanes) if use_se else None
+        self.bn3 = norm_layer(outplanes)
+        self.se = attn_layer(outplanes) if attn_layer is not None else None
         self.act3 = nn.ReLU(inplace=True)
         self.downsample = downsample
         self.drop_path = DropPath(drop_path) if drop_path > 0 else None
@@ -89,7 +137,7 @@ class Bottleneck(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shortcut = x if self.downsample is None else self.downsample(x)
         x = self.act1(self.bn1(self.conv1(x)))
-        x = self.act2(self.bn2(self.conv2(x)))
+        x = self.aa(self.act2(self.drop_block(self.bn2(self.conv2(x)))))
         x = self.bn3(self.conv3(x))
         if self.se is not None:
             x = self.se(x)
@@ -98,13 +146,20 @@ class Bottleneck(nn.Module):
         return self.act3(x + shortcut)
 
 
-def _downsample(inplanes: int, outplanes: int, stride: int, avg_down: bool) -> Optional[nn.Module]:
+Block = Union[Type[BasicBlock], Type[Bottleneck]]
+
+
+def _downsample(inplanes: int, outplanes: int, stride: int, avg_down: bool, kernel_size: int = 1,
+                norm_layer: NormLayer = nn.BatchNorm2d) -> Optional[nn.Module]:
     if stride == 1 and inplanes == outplanes:
         return None
     if not avg_down:
-        return nn.Sequential(nn.Conv2d(inplanes, outplanes, 1, stride=stride, bias=False), nn.BatchNorm2d(outplanes))
+        kernel_size = 1 if stride == 1 else kernel_size
+        padding = ((stride - 1) + (kernel_size - 1)) // 2
+        return nn.Sequential(nn.Conv2d(inplanes, outplanes, kernel_size, stride=stride, padding=padding, bias=False),
+                             norm_layer(outplanes))
     pool: nn.Module = nn.Identity() if stride == 1 else nn.AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False)
-    return nn.Sequential(pool, nn.Conv2d(inplanes, outplanes, 1, stride=1, bias=False), nn.BatchNorm2d(outplanes))
+    return nn.Sequential(pool, nn.Conv2d(inplanes, outplanes, 1, stride=1, bias=False), norm_layer(outplanes))
 
 
 class ResNet(ImgzooModel):
@@ -112,8 +167,8 @@ class ResNet(ImgzooModel):
 
     def __init__(
         self,
-        block: Union[Type[BasicBlock], Type[Bottleneck]],
-        layers: Sequence[int],
+        block: Union[Block, Sequence[Block]] = Bottleneck,
+        layers: Sequence[int] = (3, 4, 6, 3),
         num_classes: int = 1000,
         in_chans: int = 3,
         global_pool: str = 'avg',
@@ -121,56 +176,91 @@ class ResNet(ImgzooModel):
         base_width: int = 64,
         stem_width: int = 64,
         stem_type: str = '',
+        replace_stem_pool: bool = False,
+        block_reduce_first: int = 1,
+        down_kernel_size: int = 1,
         avg_down: bool = False,
+        channels: Sequence[int] = (64, 128, 256, 512),
+        norm_layer: str = 'batchnorm',
+        aa_layer: AaLayer = None,
+        attn_layer: Optional[str] = None,
         use_se: bool = False,
         drop_rate: float = 0.0,
         drop_path_rate: float = 0.0,
         zero_init_last: bool = True,
     ) -> None:
         super().__init__()
-        if stem_type not in ('', 'deep'):
-            raise InvalidModelArgsError(f"stem_type must be '' or 'deep', got {stem_type!r}.")
+        if stem_type not in ('', 'deep', 'deep_tiered'):
+            raise InvalidModelArgsError(f"stem_type must be '', 'deep' or 'deep_tiered', got {stem_type!r}.")
+        if aa_layer not in (None, 'avg', 'blur'):
+            raise InvalidModelArgsError(f"aa_layer must be None, 'avg' or 'blur', got {aa_layer!r}.")
+        blocks_per_stage = tuple(block) if isinstance(block, (list, tuple)) else (block,) * len(channels)
+        if not len(layers) == len(channels) == len(blocks_per_stage) == 4:
+            raise InvalidModelArgsError(
+                f"layers, channels (and a per-stage block list) need 4 entries, got layers={tuple(layers)}, "
+                f"channels={tuple(channels)}.")
+        attn = _attn_layer('se' if use_se and attn_layer is None else attn_layer)
+        norm = _norm_layer(norm_layer)
         self.num_classes = check_num_classes(num_classes)
         self.in_chans = in_chans
         self.drop_rate = drop_rate
 
-        inplanes = stem_width * 2 if stem_type == 'deep' else 64
-        if stem_type == 'deep':
+        deep_stem = 'deep' in stem_type
+        inplanes = stem_width * 2 if deep_stem else 64
+        if deep_stem:
+            stem_chs = (3 * (stem_width // 4), stem_width) if 'tiered' in stem_type else (stem_width, stem_width)
             self.conv1 = nn.Sequential(
-                nn.Conv2d(in_chans, stem_width, 3, stride=2, padding=1, bias=False),
-                nn.BatchNorm2d(stem_width),
+                nn.Conv2d(in_chans, stem_chs[0], 3, stride=2, padding=1, bias=False),
+                norm(stem_chs[0]),
                 nn.ReLU(inplace=True),
-                nn.Conv2d(stem_width, stem_width, 3, stride=1, padding=1, bias=False),
-                nn.BatchNorm2d(stem_width),
+                nn.Conv2d(stem_chs[0], stem_chs[1], 3, stride=1, padding=1, bias=False),
+                norm(stem_chs[1]),
                 nn.ReLU(inplace=True),
-                nn.Conv2d(stem_width, inplanes, 3, stride=1, padding=1, bias=False),
+                nn.Conv2d(stem_chs[1], inplanes, 3, stride=1, padding=1, bias=False),
             )
         else:
             self.conv1 = nn.Conv2d(in_chans, inplanes, kernel_size=7, stride=2, padding=3, bias=False)
-        self.bn1 = nn.BatchNorm2d(inplanes)
+        self.bn1 = norm(inplanes)
         self.act1 = nn.ReLU(inplace=True)
-        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
         self.feature_info = [dict(num_chs=inplanes, reduction=2, module='act1')]
+        self.maxpool: nn.Module
+        if replace_stem_pool:
+            self.maxpool = nn.Sequential(*filter(None, [
+                nn.Conv2d(inplanes, inplanes, 3, stride=1 if aa_layer else 2, padding=1, bias=False),
+                _aa(aa_layer, inplanes, 2) if aa_layer else None,
+                norm(inplanes),
+                nn.ReLU(inplace=True),
+            ]))
+        elif aa_layer == 'avg':
+            self.maxpool = nn.AvgPool2d(2)
+        elif aa_layer == 'blur':
+            self.maxpool = nn.Sequential(nn.MaxPool2d(kernel_size=3, stride=1, padding=1),
+                                         BlurPool2d(channels=inplanes, stride=2))
+        else:
+            self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
 
         total_blocks = sum(layers)
         block_idx = 0
-        for stage_idx, (planes, num_blocks) in enumerate(zip((64, 128, 256, 512), layers)):
+        for stage_idx, (block_fn, planes, num_blocks) in enumerate(zip(blocks_per_stage, channels, layers)):
             stride = 1 if stage_idx == 0 else 2
             blocks = []
             for i in range(num_blocks):
                 dpr = drop_path_rate * block_idx / max(total_blocks - 1, 1)
-                downsample = _downsample(inplanes, planes * block.expansion, stride, avg_down) if i == 0 else None
-                blocks.append(block(
-                    inplanes, planes, stride if i == 0 else 1, downsample,
-                    cardinality=cardinality, base_width=base_width, use_se=use_se, drop_path=dpr,
+                downsample = _downsample(inplanes, planes * block_fn.expansion, stride, avg_down, down_kernel_size,
+                                         norm) if i == 0 else None
+                blocks.append(block_fn(
+                    inplanes, planes, stride if i == 0 else 1, downsample, cardinality=cardinality,
+                    base_width=base_width, reduce_first=block_reduce_first, norm_layer=norm, attn_layer=attn,
+                    aa_layer=aa_layer, drop_path=dpr,
                 ))
-                inplanes = planes * block.expansion
+                inplanes = planes * block_fn.expansion
                 block_idx += 1
             self.add_module(f'layer{stage_idx + 1}', nn.Sequential(*blocks))
             self.feature_info.append(dict(num_chs=inplanes, reduction=4 * 2 ** stage_idx, module=f'layer{stage_idx + 1}'))
 
-        self.num_features = self.head_hidden_size = 512 * block.expansion
+        self.num_features = channels[-1] * blocks_per_stage[-1].expansion
         self.global_pool, self.fc = create_classifier(self.num_features, self.num_classes, pool_type=global_pool)
+        self.head_hidden_size = self.num_features * self.global_pool.feat_mult()
         self.init_weights(zero_init_last)
 
     def init_weights(self, zero_init_last: bool = True) -> None:
@@ -194,6 +284,7 @@ class ResNet(ImgzooModel):
         self.num_classes = check_num_classes(num_classes)
         pool_type = self.global_pool.pool_type if global_pool is None else global_pool
         self.global_pool, self.fc = create_classifier(self.num_features, self.num_classes, pool_type=pool_type)
+        self.head_hidden_size = self.num_features * self.global_pool.feat_mult()
 
     def _stem(self, x: torch.Tensor) -> torch.Tensor:
         return self.act1(self.bn1(self.conv1(x)))
@@ -254,73 +345,482 @@ class ResNet(ImgzooModel):
         return x if pre_logits else self.fc(x)
 
 
-def _resnet(block: Union[Type[BasicBlock], Type[Bottleneck]], layers: Sequence[int], **kwargs: Any) -> ResNet:
-    return ResNet(block, layers, **kwargs)
+def _resnet(*block_and_layers: Any, **kwargs: Any) -> ResNet:
+    """A ResNet of (block, layers); keyword arguments (block and layers included) override them."""
+    block, layers = block_and_layers
+    return ResNet(**{'block': block, 'layers': layers, **kwargs})
 
 
-_D = dict(stem_width=32, stem_type='deep', avg_down=True)
+@register_model
+def resnet10t(**kwargs: Any) -> ResNet:
+    """ResNet-10-T: tiered deep stem, average-pool shortcut."""
+    return _resnet(BasicBlock, (1, 1, 1, 1), **{**dict(stem_width=32, stem_type='deep_tiered', avg_down=True), **kwargs})
+
+
+@register_model
+def resnet14t(**kwargs: Any) -> ResNet:
+    """ResNet-14-T."""
+    return _resnet(Bottleneck, (1, 1, 1, 1), **{**dict(stem_width=32, stem_type='deep_tiered', avg_down=True), **kwargs})
 
 
 @register_model
 def resnet18(**kwargs: Any) -> ResNet:
+    """ResNet-18."""
     return _resnet(BasicBlock, (2, 2, 2, 2), **kwargs)
 
 
 @register_model
-def resnet26(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (2, 2, 2, 2), **kwargs)
+def resnet18d(**kwargs: Any) -> ResNet:
+    """ResNet-18-D: deep stem, average-pool shortcut."""
+    return _resnet(BasicBlock, (2, 2, 2, 2), **{**dict(stem_width=32, stem_type='deep', avg_down=True), **kwargs})
 
 
 @register_model
 def resnet34(**kwargs: Any) -> ResNet:
+    """ResNet-34."""
     return _resnet(BasicBlock, (3, 4, 6, 3), **kwargs)
 
 
 @register_model
-def resnet50(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (3, 4, 6, 3), **kwargs)
+def resnet34d(**kwargs: Any) -> ResNet:
+    """ResNet-34-D."""
+    return _resnet(BasicBlock, (3, 4, 6, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True), **kwargs})
 
 
 @register_model
-def resnet101(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (3, 4, 23, 3), **kwargs)
+def resnet26(**kwargs: Any) -> ResNet:
+    """ResNet-26."""
+    return _resnet(Bottleneck, (2, 2, 2, 2), **kwargs)
 
 
 @register_model
-def resnet152(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (3, 8, 36, 3), **kwargs)
+def resnet26t(**kwargs: Any) -> ResNet:
+    """ResNet-26-T."""
+    return _resnet(Bottleneck, (2, 2, 2, 2), **{**dict(stem_width=32, stem_type='deep_tiered', avg_down=True), **kwargs})
 
 
 @register_model
 def resnet26d(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (2, 2, 2, 2), **{**_D, **kwargs})
+    """ResNet-26-D."""
+    return _resnet(Bottleneck, (2, 2, 2, 2), **{**dict(stem_width=32, stem_type='deep', avg_down=True), **kwargs})
+
+
+@register_model
+def resnet50(**kwargs: Any) -> ResNet:
+    """ResNet-50."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **kwargs)
+
+
+@register_model
+def resnet50c(**kwargs: Any) -> ResNet:
+    """ResNet-50-C: deep stem."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(stem_width=32, stem_type='deep'), **kwargs})
 
 
 @register_model
 def resnet50d(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (3, 4, 6, 3), **{**_D, **kwargs})
+    """ResNet-50-D."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True), **kwargs})
 
 
 @register_model
-def resnext50_32x4d(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (3, 4, 6, 3), **{'cardinality': 32, 'base_width': 4, **kwargs})
+def resnet50s(**kwargs: Any) -> ResNet:
+    """ResNet-50-S: 64-wide deep stem."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(stem_width=64, stem_type='deep'), **kwargs})
 
 
 @register_model
-def resnext101_32x8d(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (3, 4, 23, 3), **{'cardinality': 32, 'base_width': 8, **kwargs})
+def resnet50t(**kwargs: Any) -> ResNet:
+    """ResNet-50-T."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(stem_width=32, stem_type='deep_tiered', avg_down=True), **kwargs})
+
+
+@register_model
+def resnet101(**kwargs: Any) -> ResNet:
+    """ResNet-101."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **kwargs)
+
+
+@register_model
+def resnet101c(**kwargs: Any) -> ResNet:
+    """ResNet-101-C."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(stem_width=32, stem_type='deep'), **kwargs})
+
+
+@register_model
+def resnet101d(**kwargs: Any) -> ResNet:
+    """ResNet-101-D."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True), **kwargs})
+
+
+@register_model
+def resnet101s(**kwargs: Any) -> ResNet:
+    """ResNet-101-S."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(stem_width=64, stem_type='deep'), **kwargs})
+
+
+@register_model
+def resnet152(**kwargs: Any) -> ResNet:
+    """ResNet-152."""
+    return _resnet(Bottleneck, (3, 8, 36, 3), **kwargs)
+
+
+@register_model
+def resnet152c(**kwargs: Any) -> ResNet:
+    """ResNet-152-C."""
+    return _resnet(Bottleneck, (3, 8, 36, 3), **{**dict(stem_width=32, stem_type='deep'), **kwargs})
+
+
+@register_model
+def resnet152d(**kwargs: Any) -> ResNet:
+    """ResNet-152-D."""
+    return _resnet(Bottleneck, (3, 8, 36, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True), **kwargs})
+
+
+@register_model
+def resnet152s(**kwargs: Any) -> ResNet:
+    """ResNet-152-S."""
+    return _resnet(Bottleneck, (3, 8, 36, 3), **{**dict(stem_width=64, stem_type='deep'), **kwargs})
+
+
+@register_model
+def resnet200(**kwargs: Any) -> ResNet:
+    """ResNet-200."""
+    return _resnet(Bottleneck, (3, 24, 36, 3), **kwargs)
+
+
+@register_model
+def resnet200d(**kwargs: Any) -> ResNet:
+    """ResNet-200-D."""
+    return _resnet(Bottleneck, (3, 24, 36, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True), **kwargs})
 
 
 @register_model
 def wide_resnet50_2(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (3, 4, 6, 3), **{'base_width': 128, **kwargs})
+    """Wide ResNet-50-2."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(base_width=128), **kwargs})
 
 
 @register_model
 def wide_resnet101_2(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (3, 4, 23, 3), **{'base_width': 128, **kwargs})
+    """Wide ResNet-101-2."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(base_width=128), **kwargs})
+
+
+@register_model
+def resnet50_gn(**kwargs: Any) -> ResNet:
+    """ResNet-50 with GroupNorm."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(norm_layer='groupnorm'), **kwargs})
+
+
+@register_model
+def resnext50_32x4d(**kwargs: Any) -> ResNet:
+    """ResNeXt-50 32x4d."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(cardinality=32, base_width=4), **kwargs})
+
+
+@register_model
+def resnext50d_32x4d(**kwargs: Any) -> ResNet:
+    """ResNeXt-50-D 32x4d."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(cardinality=32, base_width=4, stem_width=32, stem_type='deep', avg_down=True), **kwargs})
+
+
+@register_model
+def resnext101_32x4d(**kwargs: Any) -> ResNet:
+    """ResNeXt-101 32x4d."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(cardinality=32, base_width=4), **kwargs})
+
+
+@register_model
+def resnext101_32x8d(**kwargs: Any) -> ResNet:
+    """ResNeXt-101 32x8d."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(cardinality=32, base_width=8), **kwargs})
+
+
+@register_model
+def resnext101_32x16d(**kwargs: Any) -> ResNet:
+    """ResNeXt-101 32x16d."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(cardinality=32, base_width=16), **kwargs})
+
+
+@register_model
+def resnext101_32x32d(**kwargs: Any) -> ResNet:
+    """ResNeXt-101 32x32d."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(cardinality=32, base_width=32), **kwargs})
+
+
+@register_model
+def resnext101_64x4d(**kwargs: Any) -> ResNet:
+    """ResNeXt-101 64x4d."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(cardinality=64, base_width=4), **kwargs})
+
+
+@register_model
+def ecaresnet26t(**kwargs: Any) -> ResNet:
+    """ECA-ResNet-26-T."""
+    return _resnet(Bottleneck, (2, 2, 2, 2), **{**dict(stem_width=32, stem_type='deep_tiered', avg_down=True, attn_layer='eca'), **kwargs})
+
+
+@register_model
+def ecaresnet50d(**kwargs: Any) -> ResNet:
+    """ECA-ResNet-50-D."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True, attn_layer='eca'), **kwargs})
+
+
+@register_model
+def ecaresnet50t(**kwargs: Any) -> ResNet:
+    """ECA-ResNet-50-T."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(stem_width=32, stem_type='deep_tiered', avg_down=True, attn_layer='eca'), **kwargs})
+
+
+@register_model
+def ecaresnetlight(**kwargs: Any) -> ResNet:
+    """ECA-ResNet-Light."""
+    return _resnet(Bottleneck, (1, 1, 11, 3), **{**dict(stem_width=32, avg_down=True, attn_layer='eca'), **kwargs})
+
+
+@register_model
+def ecaresnet101d(**kwargs: Any) -> ResNet:
+    """ECA-ResNet-101-D."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True, attn_layer='eca'), **kwargs})
+
+
+@register_model
+def ecaresnet200d(**kwargs: Any) -> ResNet:
+    """ECA-ResNet-200-D."""
+    return _resnet(Bottleneck, (3, 24, 36, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True, attn_layer='eca'), **kwargs})
+
+
+@register_model
+def ecaresnet269d(**kwargs: Any) -> ResNet:
+    """ECA-ResNet-269-D."""
+    return _resnet(Bottleneck, (3, 30, 48, 8), **{**dict(stem_width=32, stem_type='deep', avg_down=True, attn_layer='eca'), **kwargs})
+
+
+@register_model
+def ecaresnext26t_32x4d(**kwargs: Any) -> ResNet:
+    """ECA-ResNeXt-26-T 32x4d."""
+    return _resnet(Bottleneck, (2, 2, 2, 2), **{**dict(cardinality=32, base_width=4, stem_width=32, stem_type='deep_tiered', avg_down=True, attn_layer='eca'), **kwargs})
+
+
+@register_model
+def ecaresnext50t_32x4d(**kwargs: Any) -> ResNet:
+    """ECA-ResNeXt-50-T 32x4d."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(cardinality=32, base_width=4, stem_width=32, stem_type='deep_tiered', avg_down=True, attn_layer='eca'), **kwargs})
+
+
+@register_model
+def seresnet18(**kwargs: Any) -> ResNet:
+    """SE-ResNet-18."""
+    return _resnet(BasicBlock, (2, 2, 2, 2), **{**dict(attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnet34(**kwargs: Any) -> ResNet:
+    """SE-ResNet-34."""
+    return _resnet(BasicBlock, (3, 4, 6, 3), **{**dict(attn_layer='se'), **kwargs})
 
 
 @register_model
 def seresnet50(**kwargs: Any) -> ResNet:
-    return _resnet(Bottleneck, (3, 4, 6, 3), **{'use_se': True, **kwargs})
+    """SE-ResNet-50."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnet50t(**kwargs: Any) -> ResNet:
+    """SE-ResNet-50-T."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(stem_width=32, stem_type='deep_tiered', avg_down=True, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnet101(**kwargs: Any) -> ResNet:
+    """SE-ResNet-101."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnet152(**kwargs: Any) -> ResNet:
+    """SE-ResNet-152."""
+    return _resnet(Bottleneck, (3, 8, 36, 3), **{**dict(attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnet152d(**kwargs: Any) -> ResNet:
+    """SE-ResNet-152-D."""
+    return _resnet(Bottleneck, (3, 8, 36, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnet200d(**kwargs: Any) -> ResNet:
+    """SE-ResNet-200-D."""
+    return _resnet(Bottleneck, (3, 24, 36, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnet269d(**kwargs: Any) -> ResNet:
+    """SE-ResNet-269-D."""
+    return _resnet(Bottleneck, (3, 30, 48, 8), **{**dict(stem_width=32, stem_type='deep', avg_down=True, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnext26d_32x4d(**kwargs: Any) -> ResNet:
+    """SE-ResNeXt-26-D 32x4d."""
+    return _resnet(Bottleneck, (2, 2, 2, 2), **{**dict(cardinality=32, base_width=4, stem_width=32, stem_type='deep', avg_down=True, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnext26t_32x4d(**kwargs: Any) -> ResNet:
+    """SE-ResNeXt-26-T 32x4d."""
+    return _resnet(Bottleneck, (2, 2, 2, 2), **{**dict(cardinality=32, base_width=4, stem_width=32, stem_type='deep_tiered', avg_down=True, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnext50_32x4d(**kwargs: Any) -> ResNet:
+    """SE-ResNeXt-50 32x4d."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(cardinality=32, base_width=4, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnext101_32x4d(**kwargs: Any) -> ResNet:
+    """SE-ResNeXt-101 32x4d."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(cardinality=32, base_width=4, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnext101_32x8d(**kwargs: Any) -> ResNet:
+    """SE-ResNeXt-101 32x8d."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(cardinality=32, base_width=8, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnext101d_32x8d(**kwargs: Any) -> ResNet:
+    """SE-ResNeXt-101-D 32x8d."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(cardinality=32, base_width=8, stem_width=32, stem_type='deep', avg_down=True, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnext101_64x4d(**kwargs: Any) -> ResNet:
+    """SE-ResNeXt-101 64x4d."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(cardinality=64, base_width=4, attn_layer='se'), **kwargs})
+
+
+@register_model
+def senet154(**kwargs: Any) -> ResNet:
+    """SENet-154."""
+    return _resnet(Bottleneck, (3, 8, 36, 3), **{**dict(cardinality=64, base_width=4, stem_type='deep', down_kernel_size=3, block_reduce_first=2, attn_layer='se'), **kwargs})
+
+
+@register_model
+def resnetblur18(**kwargs: Any) -> ResNet:
+    """ResNet-18 with blur-pool anti-aliasing."""
+    return _resnet(BasicBlock, (2, 2, 2, 2), **{**dict(aa_layer='blur'), **kwargs})
+
+
+@register_model
+def resnetblur50(**kwargs: Any) -> ResNet:
+    """ResNet-50 with blur-pool anti-aliasing."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(aa_layer='blur'), **kwargs})
+
+
+@register_model
+def resnetblur50d(**kwargs: Any) -> ResNet:
+    """ResNet-50-D with blur-pool anti-aliasing."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(aa_layer='blur', stem_width=32, stem_type='deep', avg_down=True), **kwargs})
+
+
+@register_model
+def resnetblur101d(**kwargs: Any) -> ResNet:
+    """ResNet-101-D with blur-pool anti-aliasing."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(aa_layer='blur', stem_width=32, stem_type='deep', avg_down=True), **kwargs})
+
+
+@register_model
+def resnetaa34d(**kwargs: Any) -> ResNet:
+    """ResNet-34-D with average-pool anti-aliasing."""
+    return _resnet(BasicBlock, (3, 4, 6, 3), **{**dict(aa_layer='avg', stem_width=32, stem_type='deep', avg_down=True), **kwargs})
+
+
+@register_model
+def resnetaa50(**kwargs: Any) -> ResNet:
+    """ResNet-50 with average-pool anti-aliasing."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(aa_layer='avg'), **kwargs})
+
+
+@register_model
+def resnetaa50d(**kwargs: Any) -> ResNet:
+    """ResNet-50-D with average-pool anti-aliasing."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(aa_layer='avg', stem_width=32, stem_type='deep', avg_down=True), **kwargs})
+
+
+@register_model
+def resnetaa101d(**kwargs: Any) -> ResNet:
+    """ResNet-101-D with average-pool anti-aliasing."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(aa_layer='avg', stem_width=32, stem_type='deep', avg_down=True), **kwargs})
+
+
+@register_model
+def seresnetaa50d(**kwargs: Any) -> ResNet:
+    """SE-ResNet-50-D with average-pool anti-aliasing."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(aa_layer='avg', stem_width=32, stem_type='deep', avg_down=True, attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnextaa101d_32x8d(**kwargs: Any) -> ResNet:
+    """SE-ResNeXt-101-D 32x8d, average-pool anti-aliasing."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(cardinality=32, base_width=8, stem_width=32, stem_type='deep', avg_down=True, aa_layer='avg', attn_layer='se'), **kwargs})
+
+
+@register_model
+def seresnextaa201d_32x8d(**kwargs: Any) -> ResNet:
+    """SE-ResNeXt-201-D 32x8d, average-pool anti-aliasing."""
+    return _resnet(Bottleneck, (3, 24, 36, 4), **{**dict(cardinality=32, base_width=8, stem_width=64, stem_type='deep', avg_down=True, aa_layer='avg', attn_layer='se'), **kwargs})
+
+
+@register_model
+def resnetrs50(**kwargs: Any) -> ResNet:
+    """ResNet-RS-50 (Bello et al. 2021)."""
+    return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(stem_width=32, stem_type='deep', replace_stem_pool=True, avg_down=True, attn_layer='se_r4'), **kwargs})
+
+
+@register_model
+def resnetrs101(**kwargs: Any) -> ResNet:
+    """ResNet-RS-101 (Bello et al. 2021)."""
+    return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(stem_width=32, stem_type='deep', replace_stem_pool=True, avg_down=True, attn_layer='se_r4'), **kwargs})
+
+
+@register_model
+def resnetrs152(**kwargs: Any) -> ResNet:
+    """ResNet-RS-152 (Bello et al. 2021)."""
+    return _resnet(Bottleneck, (3, 8, 36, 3), **{**dict(stem_width=32, stem_type='deep', replace_stem_pool=True, avg_down=True, attn_layer='se_r4'), **kwargs})
+
+
+@register_model
+def resnetrs200(**kwargs: Any) -> ResNet:
+    """ResNet-RS-200 (Bello et al. 2021)."""
+    return _resnet(Bottleneck, (3, 24, 36, 3), **{**dict(stem_width=32, stem_type='deep', replace_stem_pool=True, avg_down=True, attn_layer='se_r4'), **kwargs})
+
+
+@register_model
+def resnetrs270(**kwargs: Any) -> ResNet:
+    """ResNet-RS-270 (Bello et al. 2021)."""
+    return _resnet(Bottleneck, (4, 29, 53, 4), **{**dict(stem_width=32, stem_type='deep', replace_stem_pool=True, avg_down=True, attn_layer='se_r4'), **kwargs})
+
+
+@register_model
+def resnetrs350(**kwargs: Any) -> ResNet:
+    """ResNet-RS-350 (Bello et al. 2021)."""
+    return _resnet(Bottleneck, (4, 36, 72, 4), **{**dict(stem_width=32, stem_type='deep', replace_stem_pool=True, avg_down=True, attn_layer='se_r4'), **kwargs})
+
+
+@register_model
+def resnetrs420(**kwargs: Any) -> ResNet:
+    """ResNet-RS-420 (Bello et al. 2021)."""
+    return _resnet(Bottleneck, (4, 44, 87, 4), **{**dict(stem_width=32, stem_type='deep', replace_stem_pool=True, avg_down=True, attn_layer='se_r4'), **kwargs})
+
+
+@register_model
+def test_resnet(**kwargs: Any) -> ResNet:
+    """A tiny ResNet with mixed block types (timm's test model)."""
+    return _resnet([BasicBlock, BasicBlock, Bottleneck, BasicBlock], (1, 1, 1, 1), **{
+        **dict(stem_width=16, stem_type='deep', avg_down=True, channels=(32, 48, 48, 96)), **kwargs})

@@ -19,27 +19,54 @@ from safetensors.torch import load_file, save_file
 import imgzoo
 
 ARCHS = [
-    'convnext_atto', 'convnext_nano', 'convnext_tiny', 'convnext_small', 'convnext_base', 'convnext_large',
-    'convnextv2_atto', 'convnextv2_tiny', 'convnextv2_base',
+    'convnext_zepto_rms', 'convnext_zepto_rms_ols', 'convnext_atto', 'convnext_atto_ols', 'convnext_atto_rms',
+    'convnext_femto', 'convnext_femto_ols', 'convnext_pico', 'convnext_pico_ols', 'convnext_nano', 'convnext_nano_ols',
+    'convnext_tiny_hnf', 'convnext_tiny', 'convnext_small', 'convnext_base', 'convnext_large', 'convnext_large_mlp',
+    'convnext_xlarge', 'convnext_xxlarge',
+    'convnextv2_atto', 'convnextv2_femto', 'convnextv2_pico', 'convnextv2_nano', 'convnextv2_tiny', 'convnextv2_small',
+    'convnextv2_base', 'convnextv2_large', 'convnextv2_huge',
+    'test_convnext', 'test_convnext2', 'test_convnext3',
 ]
+LARGE = ('convnext_large', 'convnext_large_mlp', 'convnext_xlarge', 'convnext_xxlarge', 'convnextv2_large',
+         'convnextv2_huge')
+
+
+def reduced(arch: str) -> dict:
+    """Parity runs at reduced size to stay inside the CI budget: nano and smaller at full size; tiny to base
+    with one block per stage; large and wider with one block per stage at 48-384 channels. Every architecture
+    is also compared with timm at full size on the meta device (tests/test_model_contract.py)."""
+    if arch in LARGE:
+        return dict(depths=(1, 1, 1, 1), dims=(48, 96, 192, 384))
+    if any(size in arch for size in ('tiny', 'small', 'base')):
+        return dict(depths=(1, 1, 1, 1))
+    return {}
 
 
 pytestmark = pytest.mark.usefixtures('one_thread')
 
 
 def test_registered_archs_are_exactly_the_family():
-    assert imgzoo.list_models('convnext*') == sorted(ARCHS)
+    assert imgzoo.list_models('*convnext*') == sorted(ARCHS)
 
 
 @pytest.mark.parametrize('arch', ARCHS)
 def test_timm_folder_loads_with_same_logits(arch, tmp_path):
-    reference, ours = check_timm_to_imgzoo(arch, tmp_path)
+    reference, ours = check_timm_to_imgzoo(arch, tmp_path, model_args=reduced(arch))
     assert list(reference.state_dict()) == list(ours.state_dict())
 
 
 @pytest.mark.parametrize('arch', ARCHS)
 def test_imgzoo_folder_loads_in_timm_with_same_logits(arch, tmp_path):
-    check_imgzoo_to_timm(arch, tmp_path)
+    check_imgzoo_to_timm(arch, tmp_path, model_args=reduced(arch))
+
+
+@pytest.mark.parametrize('output_stride', [8, 16])
+def test_dilated_output_stride_matches_timm(output_stride, tmp_path):
+    reference, ours = check_timm_to_imgzoo('convnext_atto', tmp_path, model_args=dict(output_stride=output_stride))
+    assert [d['reduction'] for d in ours.feature_info] == [d['reduction'] for d in reference.feature_info]
+    x = seeded_input((1, 3, 64, 64))
+    with torch.no_grad():
+        assert ours.forward_features(x).shape[-1] == 64 // output_stride
 
 
 @pytest.mark.parametrize('model_args', [{'head_norm_first': True}, {'head_hidden_size': 48}, {'kernel_sizes': 5}])
@@ -54,7 +81,12 @@ def test_num_classes_adaptation_matches_timm_pre_logits(tmp_path):
     assert torch.equal(ours.head.norm.weight, reference.head.norm.weight)
 
 
-@pytest.mark.parametrize('arch', ['convnext_atto', 'convnextv2_atto'])
+@pytest.mark.parametrize('arch', ['convnext_large_mlp', 'convnext_tiny_hnf', 'convnext_zepto_rms'])
+def test_num_classes_adaptation_of_head_variants(arch, tmp_path):
+    check_num_classes_adaptation(arch, tmp_path, model_args=reduced(arch) or None)
+
+
+@pytest.mark.parametrize('arch', ['convnext_atto', 'convnextv2_atto', 'convnext_atto_ols', 'convnext_zepto_rms_ols'])
 def test_in_chans_adaptation_matches_timm_logits(arch, tmp_path):
     check_in_chans_adaptation(arch, tmp_path, in_chans=1)
 
@@ -135,3 +167,17 @@ def test_drop_path_schedule_matches_timm():
     ours.train()
     ours(seeded_input((2, 3, 32, 32))).sum().backward()
     assert ours.stem[0].weight.grad is not None
+
+
+def test_grad_checkpointing_reaches_every_stage(monkeypatch):
+    """set_grad_checkpointing must switch the stages' own flags (as timm does): count the checkpointed calls."""
+    from imgzoo.models import _base
+
+    calls = []
+    real = _base.checkpoint
+    monkeypatch.setattr(_base, 'checkpoint', lambda fn, *a, **k: calls.append(1) or real(fn, *a, **k))
+    model = imgzoo.create_model('convnext_atto', depths=(1, 1, 1, 1)).train()
+    model.set_grad_checkpointing(True)
+    assert all(stage.grad_checkpointing for stage in model.stages)
+    model(seeded_input((1, 3, 32, 32))).sum().backward()
+    assert len(calls) == 4
