@@ -20,7 +20,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / '_work'
-DEFAULT_MODELS = ['resnet50', 'vit_base_patch16_224', 'vit_large_patch16_224', 'convnext_base', 'efficientnet_b0']
+DEFAULT_MODELS = ['resnet50', 'vit_base_patch16_224', 'vit_large_patch16_224', 'convnext_base', 'efficientnet_b0',
+                  'mobilenetv3_large_100']
 LOADERS = ('imgzoo', 'timm', 'floor')
 
 

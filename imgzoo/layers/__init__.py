@@ -1,7 +1,9 @@
 """Building blocks shared by the model families."""
 from .activations import QuickGELU, create_act, get_act_layer
+from .blur_pool import BlurPool2d
 from .drop import DropPath, drop_path
 from .helpers import make_divisible, to_2tuple
+from .mixed_conv import CondConv2d, MixedConv2d, create_conv2d_any
 from .mlp import Mlp
 from .norm import LayerNorm2d
 from .norm_act import BatchNormAct2d, ConvNormAct
@@ -10,6 +12,7 @@ from .pooling import GlobalPool2d, check_num_classes, create_classifier
 from .squeeze_excite import SEModule
 
 __all__ = [
+    'BlurPool2d', 'CondConv2d', 'MixedConv2d', 'create_conv2d_any',
     'BatchNormAct2d', 'Conv2dSame', 'ConvNormAct', 'DropPath', 'GlobalPool2d', 'LayerNorm2d', 'Mlp', 'QuickGELU',
     'SEModule', 'check_num_classes', 'create_act', 'create_classifier', 'create_conv2d', 'drop_path',
     'get_act_layer', 'get_padding', 'make_divisible', 'pad_same', 'to_2tuple',
