@@ -7,6 +7,7 @@ from .eca import EcaModule
 from .glu import GluMlp, SwiGLU, SwiGLUPacked
 from .group_norm_act import GroupNormAct
 from .helpers import make_divisible, to_2tuple
+from .mixed_conv import CondConv2d, MixedConv2d, create_conv2d_any
 from .mlp import Mlp
 from .norm import LayerNorm2d
 from .norm_act import BatchNormAct2d, ConvNormAct
@@ -16,6 +17,7 @@ from .pooling import GlobalPool2d, check_num_classes, create_classifier
 from .squeeze_excite import SEModule
 
 __all__ = [
+    'BlurPool2d', 'CondConv2d', 'MixedConv2d', 'create_conv2d_any',
     'BatchNormAct2d', 'Conv2dSame', 'ConvNormAct', 'DropPath', 'GlobalPool2d', 'LayerNorm2d', 'Mlp', 'QuickGELU',
     'SEModule', 'check_num_classes', 'create_act', 'create_classifier', 'create_conv2d', 'drop_path',
     'get_act_layer', 'get_padding', 'make_divisible', 'pad_same', 'to_2tuple',

@@ -5,6 +5,7 @@ from typing import Callable, Optional, Union
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from .activations import create_act
 from .padding import create_conv2d
@@ -21,13 +22,17 @@ class BatchNormAct2d(nn.BatchNorm2d):
         self.drop = nn.Identity()
         self.act = create_act(act_layer, inplace=True) if apply_act and act_layer is not None else nn.Identity()
 
-    def _check_input_dim(self, input: torch.Tensor) -> None:
-        # torch.fx cannot branch on a traced tensor's rank: check real tensors only.
-        if not isinstance(input, torch.fx.Proxy):
-            super()._check_input_dim(input)
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.act(self.drop(super().forward(x)))
+        # BatchNorm2d.forward without its input-rank check, which torch.fx cannot trace (a bool on a shape).
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats and self.num_batches_tracked is not None:
+            self.num_batches_tracked.add_(1)
+            momentum = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
+        use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
+        track = not self.training or self.track_running_stats
+        x = F.batch_norm(x, self.running_mean if track else None, self.running_var if track else None,
+                         self.weight, self.bias, use_batch_stats, momentum, self.eps)
+        return self.act(self.drop(x))
 
 
 class ConvNormAct(nn.Module):

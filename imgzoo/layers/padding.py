@@ -38,6 +38,10 @@ def pad_same(x: torch.Tensor, kernel_size: Tuple[int, int], stride: Tuple[int, i
     return x
 
 
+# Graph capture: torch.fx records pad_same as one call (its padding is computed from the input size).
+torch.fx.wrap('pad_same')
+
+
 class Conv2dSame(nn.Conv2d):
     """Conv2d with TF 'same' padding computed from each input's size."""
 

@@ -15,13 +15,32 @@ from parity import (
 
 import imgzoo
 
-ARCHS = ['mobilenetv2_100', 'mobilenetv2_140', 'mobilenetv3_large_100', 'mobilenetv3_small_100',
-         'tf_mobilenetv3_large_100']
-SAME_PADDING = ['tf_mobilenetv3_large_100']
+# One or more architectures per block variant and head (full size, 64x64 inputs); every architecture of the
+# family is also checked against timm on the meta device by tests/test_model_contract.py.
+ARCHS = ['mobilenetv2_100', 'mobilenetv2_140', 'mobilenetv3_large_100', 'mobilenetv3_small_050', 'mobilenetv3_rw',
+         'tf_mobilenetv3_large_100', 'tf_mobilenetv3_large_minimal_100', 'tf_mobilenetv3_small_075', 'fbnetv3_b',
+         'lcnet_050', 'mobilenetv4_conv_small_050', 'mobilenetv4_conv_medium', 'mobilenetv4_hybrid_medium',
+         'mobilenetv4_hybrid_large_075', 'mobilenetv4_conv_aa_medium', 'mobilenetv4_conv_blur_medium']
+SAME_PADDING = ['tf_mobilenetv3_large_100', 'tf_mobilenetv3_small_075']
 
 
 def test_registered_archs_include_the_family():
-    assert set(imgzoo.list_models('mobilenetv*')) | set(imgzoo.list_models('tf_mobilenetv3*')) >= set(ARCHS)
+    assert set(imgzoo.list_models('mobilenetv*')) | set(imgzoo.list_models('tf_mobilenetv3*')) >= {
+        a for a in ARCHS if 'mobilenet' in a}
+
+
+def test_blur_filter_is_recomputed_after_a_meta_build(tmp_path):
+    # The blur filter is a non-persistent buffer: a pretrained load (meta build) must recompute it.
+    _, ours = check_timm_to_imgzoo('mobilenetv4_conv_blur_medium', tmp_path)
+    filters = [m.filt for m in ours.modules() if type(m).__name__ == 'BlurPool2d']
+    assert filters and all(torch.allclose(f[0, 0], torch.tensor([[1., 2, 1], [2, 4, 2], [1, 2, 1]]) / 16)
+                           for f in filters)
+
+
+def test_stop_early_needs_intermediates_only():
+    model = imgzoo.create_model('mobilenetv3_small_050')
+    with pytest.raises(imgzoo.InvalidModelArgsError, match='intermediates_only'):
+        model.forward_intermediates(seeded_input((1, 3, 32, 32)), indices=1, stop_early=True)
 
 
 @pytest.mark.parametrize('arch', ARCHS)
@@ -37,13 +56,14 @@ def test_imgzoo_folder_loads_in_timm_with_same_logits(arch, tmp_path):
     check_imgzoo_to_timm(arch, tmp_path)
 
 
-@pytest.mark.parametrize('arch', ['mobilenetv2_100', 'mobilenetv3_large_100'])
+@pytest.mark.parametrize('arch', ['mobilenetv2_100', 'mobilenetv3_large_100', 'mobilenetv4_hybrid_medium'])
 def test_num_classes_adaptation_matches_timm_pre_logits(arch, tmp_path):
     check_num_classes_adaptation(arch, tmp_path, num_classes=5)
 
 
-def test_in_chans_adaptation_matches_timm_logits(tmp_path):
-    check_in_chans_adaptation('mobilenetv3_small_100', tmp_path, in_chans=1)
+@pytest.mark.parametrize('arch', ['mobilenetv3_small_100', 'mobilenetv4_conv_small_050'])
+def test_in_chans_adaptation_matches_timm_logits(arch, tmp_path):
+    check_in_chans_adaptation(arch, tmp_path, in_chans=1)
 
 
 def test_efficient_head_widths_and_features_api():

@@ -1,0 +1,19 @@
+"""EfficientNet family at full size (64x64 inputs keep them fast): one case per block variant.
+
+efficientnet_b0 (ds + ir + SE, the compiled case), tf_efficientnetv2_b0 (cn + er, TF 'same' padding),
+tf_mixnet_s (mixed-kernel and grouped 1x1 convs), tf_efficientnet_cc_b0_4e (CondConv experts),
+mobilenetv1_100 (dsa: activation after the pointwise conv), mobilenet_edgetpu_v2_xs (grouped Fused-MBConv),
+efficientnet_es (EdgeTPU forced input width) and mobilenetv2_050 (fix-less width scaling).
+"""
+from . import Case
+
+CASES = [
+    Case('efficientnet_b0'),
+    Case('tf_efficientnetv2_b0'),
+    Case('tf_mixnet_s'),
+    Case('tf_efficientnet_cc_b0_4e'),
+    Case('mobilenetv1_100'),
+    Case('mobilenet_edgetpu_v2_xs'),
+    Case('efficientnet_es'),
+    Case('mobilenetv2_050'),
+]
