@@ -5,6 +5,7 @@ from .errors import (
     NoPretrainedWeightsError, OfflineCacheMissError, StateDictMismatchError, UnknownModelError,
     UnknownPretrainedTagError, UnsafeCheckpointError, WeightsNotFoundError, HubEntryNotFoundError,
     HubRepositoryNotFoundError, HubRevisionNotFoundError, HubUnreachableError, ManifestMismatchError,
+    InferenceOnlyModelError, ModelInTrainingModeError,
 )
 from .convert import convert_checkpoint, convert_state_dict, list_conversions
 from .data import (
@@ -17,7 +18,7 @@ from .names import ModelSource, parse_model_name
 from .pretrained import PretrainedCfg
 from .registry import get_pretrained_cfg, is_model, list_models, list_pretrained, register_model
 from .optim import param_groups_layer_decay, param_groups_weight_decay
-from .optimize import ModelInTrainingModeError, optimize_for_inference
+from .optimize import optimize_for_inference
 from .save import save_pretrained
 from .sources.hub import HubUnreachableWarning
 
@@ -37,5 +38,5 @@ __all__ = [
     'HubEntryNotFoundError', 'HubRepositoryNotFoundError', 'HubRevisionNotFoundError', 'HubUnreachableError',
     'ManifestMismatchError', 'RandomWeightsWarning',
     'FeatureGetterNet', 'FeatureInfo', 'feature_take_indices', 'param_groups_layer_decay', 'param_groups_weight_decay',
-    'ModelInTrainingModeError', 'optimize_for_inference',
+    'InferenceOnlyModelError', 'ModelInTrainingModeError', 'optimize_for_inference',
 ]

@@ -388,80 +388,108 @@ def verify_command(
     out.print(f'all {len(checks)} files OK')
 
 
-def _device(name: str) -> str:
-    import torch
+Inputs = typer.Argument(..., help='Image files, folders (searched recursively), globs or fsspec URLs (s3://...).')
+Out = typer.Option(None, '--out', '-o', help='Write rows to this .parquet, .jsonl or .csv file.')
+Engine = typer.Option('local', '--engine', help="'local' (DataLoader workers) or 'ray' (Ray Data; RAY_ADDRESS).")
+Workers = typer.Option(None, '--workers', '-w', min=0, help='Decoding workers (local) or model actors (ray).')
+Resume = typer.Option(False, '--resume', help='Skip images the output (or its unfinished parts) already holds.')
+FailFast = typer.Option(False, '--fail-fast', help='Stop at the first unreadable image instead of recording it.')
+NoOptimize = typer.Option(False, '--no-optimize', help='Run the plain model (no optimize_for_inference).')
+BatchSize = typer.Option(32, '--batch-size', '-b', min=1, help='Images per forward pass.')
+Device = typer.Option('auto', '--device', help="Torch device, e.g. cpu or cuda (auto: cuda if available).")
+TestSize = typer.Option(False, '--test-size', help="Use the config's test_input_size / test_crop_pct.")
 
-    if name != 'auto':
-        return name
-    return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+def _run_batch(kind: str, name: str, inputs: List[str], out: Optional[Path], *, engine: str,
+               workers: Optional[int], resume: bool, fail_fast: bool, no_optimize: bool, batch_size: int, device: str,
+               cache_dir: Optional[Path], verify: bool, test_size: bool, **task: Any) -> Any:
+    from . import batch
+
+    if resume and out is None:
+        raise typer.BadParameter('--resume continues a run written with --out FILE.', param_hint="'--resume'")
+    run = batch.predict if kind == 'predict' else batch.embed
+    result = run(name, inputs, out, engine=engine, num_workers=workers, resume=resume, fail_fast=fail_fast,
+                 optimize=not no_optimize, batch_size=batch_size, cache_dir=cache_dir,
+                 device=None if device == 'auto' else device, progress=out is not None, verify=verify,
+                 use_test_size=test_size, **task)
+    if result.errors or out is not None:
+        done = f'{result.rows} images in {result.seconds:.1f} s ({result.images_per_second:.1f} img/s)'
+        skipped = f', {result.skipped} already in the output' if result.skipped else ''
+        failed = f'; {result.errors} could not be read (see the error column)' if result.errors else ''
+        where = f' -> {result.out}' if result.out else ''
+        _stderr().print(f'{kind}: {done}{skipped}{failed}{where}')
+    return result
 
 
 @app.command('predict')
 def predict_command(
     name: str = typer.Argument(..., help='Model name: arch.tag, hf-hub:org/repo[@rev] or local:DIR.'),
-    images: List[Path] = typer.Argument(..., help='Image files and/or folders of images.', exists=True),
-    top_k: int = typer.Option(5, '--top-k', '-k', min=1, help='How many classes to show per image.'),
-    batch_size: int = typer.Option(16, '--batch-size', '-b', min=1, help='Images per forward pass.'),
-    as_json: bool = typer.Option(False, '--json', help='Print results as JSON.'),
-    test_size: bool = typer.Option(False, '--test-size', help="Use the config's test_input_size / test_crop_pct."),
-    device: str = typer.Option('auto', '--device', help="Torch device, e.g. cpu or cuda (auto: cuda if available)."),
+    inputs: List[str] = Inputs,
+    top_k: int = typer.Option(5, '--top-k', '-k', min=1, help='How many classes to give per image.'),
+    out: Optional[Path] = Out,
+    as_json: bool = typer.Option(False, '--json', help='Without --out: print results as JSON.'),
+    engine: str = Engine,
+    workers: Optional[int] = Workers,
+    resume: bool = Resume,
+    fail_fast: bool = FailFast,
+    no_optimize: bool = NoOptimize,
+    batch_size: int = BatchSize,
+    device: str = Device,
+    test_size: bool = TestSize,
     cache_dir: Optional[Path] = CacheDir,
     verify: bool = Verify,
 ) -> None:
-    """Classify images with a pretrained model, preprocessing with the model's own data config."""
-    from .data import create_transform, get_label_names, resolve_data_config
-    from .data.images import check_images, find_images
-    from .factory import create_model
-
-    paths = find_images(images)
-    check_images(paths)
-    torch_device = _device(device)
-    model = create_model(name, pretrained=True, cache_dir=cache_dir, device=torch_device, verify=verify).eval()
-    data_config = resolve_data_config(model=model, use_test_size=test_size)
-    transform = create_transform(data_config)
-    labels = get_label_names(model)
-    k = min(top_k, len(labels))
-    results = _classify(model, paths, transform, labels, k, batch_size, torch_device,
-                        show_progress=any(p.is_dir() for p in images))
-    if as_json:
-        typer.echo(json.dumps({'model': name, 'data_config': data_config, 'results': results}, indent=2))
+    """Classify images with a pretrained model and its own preprocessing; with --out, write one row per image."""
+    result = _run_batch('predict', name, inputs, out, engine=engine, workers=workers, resume=resume,
+                        fail_fast=fail_fast, no_optimize=no_optimize, batch_size=batch_size, device=device,
+                        cache_dir=cache_dir, verify=verify, test_size=test_size, top_k=top_k)
+    if out is not None:
         return
-    out = _stdout()
-    for result in results:
-        out.print(f"[bold]{escape(result['image'])}[/]")
+    rows = result.table.to_pylist()
+    results = [{'image': row['path'], 'error': row['error'], 'predictions': [
+        {'rank': r, 'index': i, 'label': label, 'probability': p}
+        for r, (i, label, p) in enumerate(zip(row['top_k_indices'], row['top_k_labels'],
+                                                row['top_k_probabilities']), start=1)
+    ] if row['error'] is None else []} for row in rows]
+    if as_json:
+        metadata = result.table.schema.metadata or {}
+        run_info = json.loads(metadata.get(b'imgzoo', b'{}'))
+        typer.echo(json.dumps({'model': name, 'data_config': run_info.get('data_config'), 'results': results},
+                              indent=2))
+        return
+    console = _stdout()
+    for item in results:
+        console.print(f"[bold]{escape(item['image'])}[/]")
+        if item['error']:
+            console.print(f"  [red]{escape(item['error'])}[/]")
+            continue
         table = Table('#', 'label', 'class', 'probability')
-        for p in result['predictions']:
+        for p in item['predictions']:
             table.add_row(str(p['rank']), escape(p['label']), str(p['index']), f"{p['probability']:.4f}")
-        out.print(table)
+        console.print(table)
 
 
-def _classify(
-    model: Any, paths: Sequence[Path], transform: Any, labels: Sequence[str], k: int, batch_size: int,
-    device: str, show_progress: bool,
-) -> List[Dict[str, Any]]:
-    import torch
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from .data import load_image
-
-    results: List[Dict[str, Any]] = []
-    progress = Progress(TextColumn('classifying'), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=_stderr(), disable=not show_progress)
-    with progress:
-        task = progress.add_task('classify', total=len(paths))
-        for start in range(0, len(paths), batch_size):
-            batch = paths[start:start + batch_size]
-            inputs = torch.stack([transform(load_image(p)) for p in batch]).to(device)
-            with torch.inference_mode():
-                probs = model(inputs).float().softmax(dim=-1)
-            top = probs.topk(k, dim=-1)
-            for path, values, indices in zip(batch, top.values.tolist(), top.indices.tolist()):
-                results.append({'image': str(path), 'predictions': [
-                    {'rank': r, 'index': i, 'label': labels[i], 'probability': v}
-                    for r, (v, i) in enumerate(zip(values, indices), start=1)
-                ]})
-            progress.advance(task, len(batch))
-    return results
+@app.command('embed')
+def embed_command(
+    name: str = typer.Argument(..., help='Model name: arch.tag, hf-hub:org/repo[@rev] or local:DIR.'),
+    inputs: List[str] = Inputs,
+    out: Path = typer.Option(..., '--out', '-o', help='Write rows to this .parquet, .jsonl or .csv file.'),
+    normalize: bool = typer.Option(False, '--normalize', help='L2-normalise each embedding.'),
+    engine: str = Engine,
+    workers: Optional[int] = Workers,
+    resume: bool = Resume,
+    fail_fast: bool = FailFast,
+    no_optimize: bool = NoOptimize,
+    batch_size: int = BatchSize,
+    device: str = Device,
+    test_size: bool = TestSize,
+    cache_dir: Optional[Path] = CacheDir,
+    verify: bool = Verify,
+) -> None:
+    """Embed images (the model's pre-logits features) into one row per image."""
+    _run_batch('embed', name, inputs, out, engine=engine, workers=workers, resume=resume, fail_fast=fail_fast,
+               no_optimize=no_optimize, batch_size=batch_size, device=device, cache_dir=cache_dir, verify=verify,
+               test_size=test_size, normalize=normalize)
 
 
 NATIVE_LAYOUT_ALIASES = {'imgzoo': 'timm'}

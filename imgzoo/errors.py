@@ -74,6 +74,14 @@ class UnknownPretrainedTagError(ImgzooError, ValueError):
         )
 
 
+class ModelInTrainingModeError(ImgzooError, ValueError):
+    """An inference-only rewrite (optimize_for_inference) was asked of a model in training mode."""
+
+
+class InferenceOnlyModelError(ImgzooError, ValueError):
+    """A model rewritten by optimize_for_inference given to something that needs the architecture's own weights."""
+
+
 class NoPretrainedWeightsError(ImgzooError, ValueError):
     """`pretrained=True` for a configuration that says nowhere where weights live."""
 

@@ -15,14 +15,10 @@ import torch
 from torch import fx, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from .errors import ImgzooError
+from .errors import ModelInTrainingModeError
 from .layers.padding import Conv2dSame
 
 OPTIMIZED_ATTR = 'imgzoo_optimized_for_inference'
-
-
-class ModelInTrainingModeError(ImgzooError, ValueError):
-    """optimize_for_inference was given a model in training mode."""
 
 
 class FoldedNormAct(nn.Module):

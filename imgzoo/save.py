@@ -22,7 +22,8 @@ from typing import Any, Callable, Dict, List, Optional, Union
 import torch
 from torch import nn
 
-from .errors import FolderExistsError, InvalidModelArgsError
+from .errors import FolderExistsError, InferenceOnlyModelError, InvalidModelArgsError
+from .optimize import OPTIMIZED_ATTR
 from .pretrained import strip_provenance
 from .sources.common import (
     CONFIG_NAME, MARKER_NAME, MODEL_FILE_PATTERN, PICKLE_WEIGHTS_NAME, SAFE_WEIGHTS_INDEX_NAME, SAFE_WEIGHTS_NAME,
@@ -389,6 +390,10 @@ def save_pretrained(
     A folder that already holds files is refused unless overwrite=True, which replaces the model files and
     keeps the others (see write_folder_atomically).
     """
+    if getattr(model, OPTIMIZED_ATTR, False):
+        raise InferenceOnlyModelError(
+            'This model was rewritten by optimize_for_inference (BatchNorm folded, branches merged): its weights '
+            'no longer fit its architecture. Save the model you passed to optimize_for_inference instead.')
     config = build_config(model)
     max_bytes = parse_size(max_shard_size) if max_shard_size is not None else None
     state_dict = model.state_dict()

@@ -192,3 +192,33 @@ def test_ray_engine_gives_the_local_rows(images, model_folder, tmp_path):
             assert batch.read_metadata(tmp_path / f'{task}_ray.parquet')['task'] == task
     finally:
         ray.shutdown()
+
+
+def test_cli_predict_and_embed_write_rows_and_report_unreadable_images(images, model_folder, tmp_path, capsys):
+    from imgzoo.cli import main
+
+    out = tmp_path / 'labels.parquet'
+    assert main(['predict', f'local:{model_folder}', str(images), '--out', str(out), '--workers', '0']) == 0
+    err = capsys.readouterr().err
+    assert '7 images' in err and '2 could not be read' in err and str(out) in err
+    assert batch.read_table(out).num_rows == 7
+    assert main(['predict', f'local:{model_folder}', str(images), '--out', str(out), '--workers', '0']) == 1
+    assert '--resume' in capsys.readouterr().err
+    assert main(['predict', f'local:{model_folder}', str(images), '--out', str(out), '--resume']) == 0
+    assert '7 already in the output' in capsys.readouterr().err
+
+    emb = tmp_path / 'emb.jsonl'
+    assert main(['embed', f'local:{model_folder}', str(images / 'coffee.png'), '--out', str(emb), '--normalize',
+                 '--workers', '0']) == 0
+    row = batch.read_table(emb, batch.Task('embed').schema()).to_pylist()[0]
+    assert abs(sum(v * v for v in row['embedding']) - 1) < 1e-5
+
+
+def test_optimized_and_plain_runs_agree(images, model_folder):
+    """predict / embed run optimize_for_inference by default; --no-optimize gives the plain model's values."""
+    for run, column in ((batch.predict, 'top_k_probabilities'), (batch.embed, 'embedding')):
+        fast = run(f'local:{model_folder}', [images], num_workers=0).table.to_pylist()
+        plain = run(f'local:{model_folder}', [images], num_workers=0, optimize=False).table.to_pylist()
+        for a, b in zip(fast, plain):
+            if a['error'] is None:
+                assert_close(torch.tensor(a[column]), torch.tensor(b[column]), a['path'], rtol=1e-4)

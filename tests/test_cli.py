@@ -219,7 +219,7 @@ def test_usage_errors_exit_2_and_failures_exit_1_in_one_line():
     (['convert', str(CHELSEA), '--arch', 'resnet18', '--to', 'x', '--from', 'keras'], 2, "unknown layout 'keras'"),
     (['info', 'resnet18.no_tag'], 1, "has no pretrained tag 'no_tag'"),
     (['info', 'not_an_arch'], 1, "Unknown model architecture 'not_an_arch'"),
-    (['predict', 'resnet18', str(PHOTOS / 'README.txt')], 1, 'is not an image'),
+    (['predict', 'resnet18', str(PHOTOS / 'README.txt'), '--fail-fast'], 1, 'is not an image'),
 ])
 def test_error_exit_codes(argv, code, message, capsys):
     assert main(argv) == code

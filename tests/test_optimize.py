@@ -7,7 +7,7 @@ from parity import assert_close, perturb_constants_, seeded_input
 from torch.nn.modules.batchnorm import _BatchNorm
 
 import imgzoo
-from imgzoo.optimize import ModelInTrainingModeError, optimize_for_inference
+from imgzoo import InferenceOnlyModelError, ModelInTrainingModeError, optimize_for_inference
 
 pytestmark = pytest.mark.usefixtures('one_thread')
 
@@ -84,3 +84,12 @@ def test_bfloat16_only_when_asked_and_close():
     assert out.dtype == torch.float32 and next(low.parameters()).dtype == torch.bfloat16
     assert (out.argmax(-1) == reference.argmax(-1)).all()
     assert_close(out, reference, 'resnet18 bfloat16', rtol=5e-2)
+
+
+def test_saving_an_optimized_model_is_refused_and_the_original_saves(tmp_path):
+    model = _model('resnet18', {})
+    with pytest.raises(InferenceOnlyModelError, match='Save the model you passed to optimize_for_inference'):
+        imgzoo.save_pretrained(optimize_for_inference(model), tmp_path / 'fast')
+    assert not (tmp_path / 'fast').exists()
+    imgzoo.save_pretrained(model, tmp_path / 'plain')
+    assert (tmp_path / 'plain' / 'model.safetensors').is_file()

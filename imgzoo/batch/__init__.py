@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from ..errors import ImageReadError, InvalidModelArgsError
-from .io import PartWriter, decode_image, list_images, load_pixels, read_metadata, read_table
+from .io import PartWriter, check_images, decode_image, list_images, load_pixels, read_metadata, read_table
 
 PathLike = Union[str, os.PathLike]
 ENGINES = ('local', 'ray')
@@ -70,7 +70,8 @@ class ImageModelRunner:
     """
 
     def __init__(self, model_name: str, task: Task, *, cache_dir: Optional[PathLike] = None,
-                 device: Optional[str] = None, optimize: bool = True, local_files_only: bool = False) -> None:
+                 device: Optional[str] = None, optimize: bool = True, local_files_only: bool = False,
+                 verify: bool = False, use_test_size: bool = False) -> None:
         import torch
 
         from ..data import get_label_names, resolve_data_config
@@ -80,8 +81,8 @@ class ImageModelRunner:
         self.task = task
         self.device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
         model = create_model(model_name, pretrained=True, cache_dir=cache_dir, device=self.device,
-                             local_files_only=local_files_only).eval()
-        self.data_config = resolve_data_config(model=model)
+                             local_files_only=local_files_only, verify=verify).eval()
+        self.data_config = resolve_data_config(model=model, use_test_size=use_test_size)
         self.pretrained_cfg = dict(model.pretrained_cfg)
         self.labels = get_label_names(model) if task.kind == 'predict' else []
         self.model = optimize_for_inference(model, inplace=True) if optimize else model
@@ -125,7 +126,7 @@ def rows_for(task: Task, paths: Sequence[str], errors: Sequence[Optional[str]],
 
 
 def describe_run(model_name: str, task: Task, *, cache_dir: Optional[PathLike] = None,
-                 local_files_only: bool = False) -> Dict[str, Any]:
+                 local_files_only: bool = False, verify: bool = False, use_test_size: bool = False) -> Dict[str, Any]:
     """The model's name, provenance and data config, from its configuration alone (no weights read)."""
     from ..data import resolve_data_config
     from ..factory import create_model
@@ -133,12 +134,13 @@ def describe_run(model_name: str, task: Task, *, cache_dir: Optional[PathLike] =
 
     with warnings.catch_warnings(), meta_device():
         warnings.simplefilter('ignore')
-        model = create_model(model_name, cache_dir=cache_dir, local_files_only=local_files_only)
+        model = create_model(model_name, cache_dir=cache_dir, local_files_only=local_files_only, verify=verify)
     cfg = model.pretrained_cfg
     provenance = {k: cfg.get(k) for k in ('architecture', 'tag', 'source', 'hf_hub_id', 'hf_hub_revision',
                                           'hf_hub_commit', 'local_dir')}
     return {'model': model_name, 'task': task.kind, 'top_k': task.top_k if task.kind == 'predict' else None,
-            'normalize': task.normalize, 'provenance': provenance, 'data_config': resolve_data_config(model=model)}
+            'normalize': task.normalize, 'provenance': provenance,
+            'data_config': resolve_data_config(model=model, use_test_size=use_test_size)}
 
 
 class _ImageFiles:
@@ -228,6 +230,8 @@ def run(
     local_files_only: bool = False,
     progress: bool = False,
     part_rows: int = PART_ROWS,
+    verify: bool = False,
+    use_test_size: bool = False,
 ) -> BatchResult:
     """Run a task over every image named by inputs; see predict and embed. Rows are written in parts of
     part_rows (or every 30 s); a run killed between parts loses no finished part."""
@@ -239,7 +243,8 @@ def run(
         raise InvalidModelArgsError(f"batch_size must be at least 1, got {batch_size}.")
     started = time.perf_counter()
     paths = list_images(inputs)
-    metadata = describe_run(model_name, task, cache_dir=cache_dir, local_files_only=local_files_only)
+    metadata = describe_run(model_name, task, cache_dir=cache_dir, local_files_only=local_files_only, verify=verify,
+                            use_test_size=use_test_size)
     scratch = None
     if out is None:
         scratch = tempfile.TemporaryDirectory(prefix='imgzoo-batch-')
@@ -247,6 +252,8 @@ def run(
     writer = PartWriter(out, task.schema(), metadata)
     done = writer.start(resume)
     todo = [p for p in paths if p not in done]
+    if fail_fast:
+        check_images(todo)
     workers = default_workers() if num_workers is None else num_workers
     try:
         if engine == 'ray':
@@ -257,7 +264,7 @@ def run(
                                 cache_dir=cache_dir, local_files_only=local_files_only, progress=progress)
         elif todo:
             runner = ImageModelRunner(model_name, task, cache_dir=cache_dir, device=device, optimize=optimize,
-                                      local_files_only=local_files_only)
+                                      local_files_only=local_files_only, verify=verify, use_test_size=use_test_size)
             counts = _run_local(runner, todo, writer, batch_size=batch_size, num_workers=workers,
                                 fail_fast=fail_fast, progress=progress, part_rows=part_rows)
         else:
@@ -281,7 +288,9 @@ def predict(model_name: str, inputs: Iterable[PathLike], out: Optional[PathLike]
 
     Rows (path, top_k_indices, top_k_labels, top_k_probabilities, error) go to out (.parquet, .jsonl or
     .csv), or only into the returned result's `table` when out is None. Options: engine ('local' or 'ray'),
-    batch_size, num_workers, resume, fail_fast, optimize, cache_dir, device, local_files_only, progress.
+    batch_size, num_workers, resume, fail_fast (check every image's header first, stop at the first
+    unreadable one), optimize, cache_dir, device, local_files_only, progress, verify (check a folder's
+    manifest digests), use_test_size.
     """
     if top_k < 1:
         raise InvalidModelArgsError(f"top_k must be at least 1, got {top_k}.")

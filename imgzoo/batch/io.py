@@ -108,6 +108,26 @@ def decode_image(name: str, data: Optional[bytes] = None) -> Any:
         raise ImageReadError(f"Cannot decode image {name}: {type(e).__name__}: {e}") from None
 
 
+def check_images(names: Sequence[str]) -> None:
+    """Raise ImageReadError for the first name whose header PIL cannot identify as an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    for name in names:
+        try:
+            with (open(name, 'rb') if not _is_url(name) else _open_url(name)) as f, Image.open(f):
+                pass
+        except UnidentifiedImageError:
+            raise ImageReadError(f"{name} is not an image PIL can read.") from None
+        except OSError as e:
+            raise ImageReadError(f"Cannot read image {name}: {e.strerror or e}.") from None
+
+
+def _open_url(name: str) -> Any:
+    import fsspec
+
+    return fsspec.open(name, 'rb').open()
+
+
 def load_pixels(name: str, transform: Callable[[Any], Any], data: Optional[bytes] = None) -> Tuple[Any, Optional[str]]:
     """(transformed tensor, None) for a readable image, (None, error message) for any other file."""
     try:
