@@ -84,6 +84,12 @@ ARCHITECTURES = {
     'vgg16_bn': 'vgg',
     'vgg19': 'vgg',
     'vgg19_bn': 'vgg',
+    'densenet121': 'densenet',
+    'densenetblur121d': 'densenet',
+    'densenet169': 'densenet',
+    'densenet201': 'densenet',
+    'densenet161': 'densenet',
+    'densenet264d': 'densenet',
 }
 
 FEATURES_ONLY = frozenset({
@@ -108,4 +114,10 @@ FEATURES_ONLY = frozenset({
     'vgg16_bn',
     'vgg19',
     'vgg19_bn',
+    'densenet121',
+    'densenetblur121d',
+    'densenet169',
+    'densenet201',
+    'densenet161',
+    'densenet264d',
 })
