@@ -14,4 +14,5 @@ FAMILIES: tuple = (
     'mobilenetv3',
     'vgg',
     'densenet',
+    'inception_v3',
 )

@@ -90,6 +90,7 @@ ARCHITECTURES = {
     'densenet201': 'densenet',
     'densenet161': 'densenet',
     'densenet264d': 'densenet',
+    'inception_v3': 'inception_v3',
 }
 
 FEATURES_ONLY = frozenset({
@@ -120,4 +121,5 @@ FEATURES_ONLY = frozenset({
     'densenet201',
     'densenet161',
     'densenet264d',
+    'inception_v3',
 })
