@@ -15,4 +15,5 @@ FAMILIES: tuple = (
     'vgg',
     'densenet',
     'inception_v3',
+    'resnetv2',
 )
