@@ -16,4 +16,5 @@ FAMILIES: tuple = (
     'densenet',
     'inception_v3',
     'resnetv2',
+    'nfnet',
 )
