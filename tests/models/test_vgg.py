@@ -40,13 +40,14 @@ def test_imgzoo_folder_loads_in_timm_with_same_logits(arch, tmp_path):
     check_imgzoo_to_timm(arch, tmp_path, model_args=SMALL)
 
 
-@pytest.mark.parametrize('size', [32, 64, 256])
+@pytest.mark.parametrize('size', [(32, 32), (64, 64), (256, 256), (32, 320)])
 def test_pre_logits_conv_mlp_matches_timm_below_and_above_its_kernel(size):
-    """Feature maps under 7x7 are pooled up to 7x7 before the 7x7 conv; larger ones give a map the head pools."""
+    """Feature maps under 7x7 are pooled up to 7x7 before the 7x7 conv (only the short side when the other is
+    longer); larger ones give a map the head pools."""
     reference = timm_model('vgg11_bn', **SMALL)
     ours = imgzoo.create_model('vgg11_bn', **SMALL).eval()
     ours.load_state_dict(reference.state_dict())
-    x = seeded_input((1, 3, size, size))
+    x = seeded_input((1, 3, *size))
     with torch.no_grad():
         feats = ours.forward_features(x)
         assert_close(ours.pre_logits(feats), reference.pre_logits(reference.forward_features(x)),
