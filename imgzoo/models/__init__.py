@@ -17,4 +17,5 @@ FAMILIES: tuple = (
     'inception_v3',
     'resnetv2',
     'nfnet',
+    'hgnet',
 )

@@ -147,6 +147,16 @@ ARCHITECTURES = {
     'nf_ecaresnet50': 'nfnet',
     'nf_ecaresnet101': 'nfnet',
     'test_nfnet': 'nfnet',
+    'hgnet_tiny': 'hgnet',
+    'hgnet_small': 'hgnet',
+    'hgnet_base': 'hgnet',
+    'hgnetv2_b0': 'hgnet',
+    'hgnetv2_b1': 'hgnet',
+    'hgnetv2_b2': 'hgnet',
+    'hgnetv2_b3': 'hgnet',
+    'hgnetv2_b4': 'hgnet',
+    'hgnetv2_b5': 'hgnet',
+    'hgnetv2_b6': 'hgnet',
 }
 
 FEATURES_ONLY = frozenset({
@@ -234,4 +244,14 @@ FEATURES_ONLY = frozenset({
     'nf_ecaresnet50',
     'nf_ecaresnet101',
     'test_nfnet',
+    'hgnet_tiny',
+    'hgnet_small',
+    'hgnet_base',
+    'hgnetv2_b0',
+    'hgnetv2_b1',
+    'hgnetv2_b2',
+    'hgnetv2_b3',
+    'hgnetv2_b4',
+    'hgnetv2_b5',
+    'hgnetv2_b6',
 })
