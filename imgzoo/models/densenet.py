@@ -161,7 +161,8 @@ class DenseNet(ImgzooModel):
                 drop_rate=proj_drop_rate, grad_checkpointing=memory_efficient))
             num_features = num_features + num_layers * growth_rate
             if i != len(block_config) - 1:
-                self.feature_info.append(dict(num_chs=num_features, reduction=current_stride, module=f'features.{name}'))
+                self.feature_info.append(
+                    dict(num_chs=num_features, reduction=current_stride, module=f'features.{name}'))
                 current_stride *= 2
                 self.features.add_module(f'transition{i + 1}', DenseTransition(
                     num_features, num_features // 2, act_layer=act_layer, aa_layer=None if aa_stem_only else aa))
@@ -172,7 +173,8 @@ class DenseNet(ImgzooModel):
         self.feature_ends = [names.index(f['module'].split('.', 1)[1]) for f in self.feature_info]
 
         self.num_features = num_features
-        self.global_pool, self.classifier = create_classifier(self.num_features, self.num_classes, pool_type=global_pool)
+        self.global_pool, self.classifier = create_classifier(
+            self.num_features, self.num_classes, pool_type=global_pool)
         self.head_hidden_size = self.num_features * self.global_pool.feat_mult()
         self.head_drop = nn.Dropout(drop_rate)
         self._init_weights()

@@ -196,7 +196,8 @@ class ClassifierHead(nn.Module):
     @staticmethod
     def _pool(pool_type: str, num_classes: int) -> GlobalPool2d:
         if not pool_type and num_classes:
-            raise InvalidModelArgsError("global_pool='' (no pooling) needs num_classes=0: the classifier takes pooled features.")
+            raise InvalidModelArgsError(
+                "global_pool='' (no pooling) needs num_classes=0: the classifier takes pooled features.")
         pool = GlobalPool2d(pool_type, flatten=False)
         if pool.feat_mult() != 1:
             raise InvalidModelArgsError(f"global_pool={pool_type!r} changes the pooled width, which this head's 1x1 "

@@ -180,7 +180,8 @@ class NormFreeBlock(nn.Module):
 
 def create_stem(in_chs: int, out_chs: int, stem_type: str, conv_layer: Callable[..., nn.Module],
                 act_layer: Callable[..., nn.Module]) -> Tuple[nn.Sequential, int, Dict[str, Any]]:
-    """The stem, its stride and its feature tap: a 3x3 or 7x7 conv, or a deep stack of 3x3 convs; '_pool' adds a max pool."""
+    """The stem, its stride and its feature tap: a 3x3 or 7x7 conv, or a deep stack of 3x3 convs;
+    '_pool' adds a max pool."""
     stem_stride = 2
     stem_feature = dict(num_chs=out_chs, reduction=2, module='stem.conv')
     stem: Dict[str, nn.Module] = OrderedDict()

@@ -19,7 +19,6 @@ from parity import (
     check_timm_to_imgzoo,
     perturb_constants_,
     save_timm_folder,
-    seeded_input,
     timm_model,
 )
 
