@@ -1,38 +1,36 @@
 """Building blocks shared by the model families."""
-from .activations import QuickGELU, create_act, get_act_layer
+from .activations import create_act, get_act_layer, QuickGELU
 from .blur_pool import BlurPool2d
+from .classifier_nhwc import NhwcClassifierHead, NhwcGlobalPool
 from .diff_attention import DiffAttention
-from .drop import DropPath, drop_path
+from .drop import drop_path, DropPath
 from .eca import EcaModule
+from .evo_norm import EvoNorm2dS0, FilterResponseNormTlu2d
 from .glu import GluMlp, SwiGLU, SwiGLUPacked
 from .group_norm_act import GroupNormAct
 from .helpers import make_divisible, to_2tuple
-from .mixed_conv import CondConv2d, MixedConv2d, create_conv2d_any
+from .mixed_conv import CondConv2d, create_conv2d_any, MixedConv2d
 from .mlp import Mlp
 from .norm import LayerNorm2d
 from .norm_act import BatchNormAct2d, ConvNormAct
 from .padding import Conv2dSame, create_conv2d, get_padding, pad_same
-from .rms_norm import RmsNorm, RmsNorm2d, SimpleNorm, SimpleNorm2d
-from .pooling import GlobalPool2d, check_num_classes, create_classifier
-from .squeeze_excite import SEModule
-
-__all__ = [
-    'BlurPool2d', 'CondConv2d', 'MixedConv2d', 'create_conv2d_any',
-    'BatchNormAct2d', 'Conv2dSame', 'ConvNormAct', 'DropPath', 'GlobalPool2d', 'LayerNorm2d', 'Mlp', 'QuickGELU',
-    'SEModule', 'check_num_classes', 'create_act', 'create_classifier', 'create_conv2d', 'drop_path',
-    'get_act_layer', 'get_padding', 'make_divisible', 'pad_same', 'to_2tuple',
-    'DiffAttention', 'GluMlp', 'RmsNorm', 'SwiGLU', 'SwiGLUPacked',
-    'BlurPool2d', 'EcaModule', 'GroupNormAct', 'RmsNorm2d', 'SimpleNorm', 'SimpleNorm2d',
-]
-from .classifier_nhwc import NhwcClassifierHead, NhwcGlobalPool
 from .patch_embed_traceable import TraceablePatchEmbed
+from .pooling import check_num_classes, create_classifier, GlobalPool2d
 from .relative_position import (
     creating_on_meta, log_spaced_relative_coords, relative_position_index, resize_rel_pos_bias_table,
 )
+from .rms_norm import RmsNorm, RmsNorm2d, SimpleNorm, SimpleNorm2d
+from .squeeze_excite import SEModule
+from .std_conv import ScaledStdConv2d, ScaledStdConv2dSame, StdConv2d
 from .windows import shifted_window_mask, stage_window_sizes, window_partition, window_reverse
 
-__all__ += [
-    'NhwcClassifierHead', 'NhwcGlobalPool', 'TraceablePatchEmbed', 'creating_on_meta', 'log_spaced_relative_coords',
-    'relative_position_index', 'resize_rel_pos_bias_table', 'shifted_window_mask', 'stage_window_sizes',
-    'window_partition', 'window_reverse',
+__all__ = [
+    'BatchNormAct2d', 'BlurPool2d', 'check_num_classes', 'CondConv2d', 'Conv2dSame', 'ConvNormAct', 'create_act',
+    'create_classifier', 'create_conv2d', 'create_conv2d_any', 'creating_on_meta', 'DiffAttention', 'drop_path',
+    'DropPath', 'EcaModule', 'EvoNorm2dS0', 'FilterResponseNormTlu2d', 'get_act_layer', 'get_padding', 'GlobalPool2d',
+    'GluMlp', 'GroupNormAct', 'LayerNorm2d', 'log_spaced_relative_coords', 'make_divisible', 'MixedConv2d', 'Mlp',
+    'NhwcClassifierHead', 'NhwcGlobalPool', 'pad_same', 'QuickGELU', 'relative_position_index',
+    'resize_rel_pos_bias_table', 'RmsNorm', 'RmsNorm2d', 'ScaledStdConv2d', 'ScaledStdConv2dSame', 'SEModule',
+    'shifted_window_mask', 'SimpleNorm', 'SimpleNorm2d', 'stage_window_sizes', 'StdConv2d', 'SwiGLU', 'SwiGLUPacked',
+    'to_2tuple', 'TraceablePatchEmbed', 'window_partition', 'window_reverse',
 ]

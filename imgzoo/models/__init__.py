@@ -14,4 +14,10 @@ FAMILIES: tuple = (
     'mobilenetv3',
     'swin_transformer',
     'swin_transformer_v2',
+    'vgg',
+    'densenet',
+    'inception_v3',
+    'resnetv2',
+    'nfnet',
+    'hgnet',
 )
