@@ -257,11 +257,12 @@ class RotaryEmbeddingMixed(nn.Module):
             self.register_buffer('t_y', None, persistent=False)
         else:
             self.t_x = self.t_y = None
-        self.reset_parameters()
         if not creating_on_meta():
+            self.reset_parameters()
             self.init_non_persistent_buffers()
 
     def reset_parameters(self) -> None:
+        """Random initial frequencies (skipped on the meta device, where checkpoints provide them)."""
         with torch.no_grad():
             self.freqs.copy_(_mixed_freqs_init(self.dim // self.num_heads, self.depth, self.num_heads,
                                                self.temperature))
