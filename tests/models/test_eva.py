@@ -7,7 +7,8 @@ attention pool has 8 heads of its own) and 32x32 inputs (28x28 for patch 14), pa
 writes into config.json and imgzoo reads back. Every option of an architecture other than its size (rope type,
 grid indexing and offset, reference grid, qkv layout, SwiGLU packing and alignment, sub-LN, post-norm, layer
 scale, tokens, pooling, norms, GQA) is kept, so each distinct network is exercised. Full sizes are checked on
-the meta device in tests/test_model_contract.py.
+the meta device in tests/test_model_contract.py. `head_init_scale=1.0`: timm scales a new classifier by 0.001,
+which would leave the logits dominated by the (perturbed) head bias and blind to the features.
 """
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ ARCHS = sorted(timm.list_models(module='eva'))
 
 def small_args(arch: str) -> dict:
     """The reduced model_args an architecture is tested at (see the module docstring)."""
-    args = dict(depth=2, embed_dim=64, num_heads=4 if '_pe_' in arch else 2, img_size=28 if 'patch14' in arch else 32)
+    args = dict(depth=2, embed_dim=64, num_heads=4 if '_pe_' in arch else 2, img_size=28 if 'patch14' in arch else 32,
+                head_init_scale=1.0)
     if 'sapiens2' in arch:
         args['num_kv_heads'] = (2, 1)  # one full-attention and one grouped-query block
     return args
@@ -246,7 +248,8 @@ def test_num_classes_adaptation_matches_timm_pre_logits(arch, tmp_path):
     args = small_args(arch)
     _, ours = check_num_classes_adaptation(arch, tmp_path, input_shape=_shape(args), model_args=args)
     assert ours.head.weight.shape == (10, 64)
-    assert float(ours.head.weight.detach().abs().max()) < 0.01  # timm's head_init_scale (0.001) applied to the new head
+    unscaled = imgzoo.create_model(arch, **dict(args, head_init_scale=0.001), num_classes=10)
+    assert float(unscaled.head.weight.detach().abs().max()) < 0.01  # timm's default head_init_scale on a new head
 
 
 @pytest.mark.parametrize('arch,in_chans', [('eva02_tiny_patch14_224', 1), ('vit_small_patch16_dinov3', 5)])
