@@ -20,6 +20,7 @@ CASES = [
     Case('vit_small_patch16_rope_mixed_ape_224', dict(S16, **NARROW), P16),  # learned RoPE-Mixed + APE
     Case('vit_small_patch16_dinov3', dict(depth=3, **NARROW), (2, 3, 48, 32)),  # DINOv3 RoPE, dynamic size
     # GQA, RmsNorm, q/k norm; without the train-time RoPE rescaling (random, so training outputs would differ)
-    Case('vit_base_patch16_sapiens2', dict(depth=3, num_kv_heads=(2, 1, 2), rope_rescale_coords=None, **NARROW), P16),
+    Case('vit_base_patch16_sapiens2', dict(depth=3, num_kv_heads=(2, 1, 2), rope_rescale_coords=None, **NARROW),
+         P16),
     Case('vit_medium_patch16_rope_reg1_gap_256', dict(S16, **NARROW), P16),  # register token, no class token
 ]
