@@ -12,6 +12,7 @@ FAMILIES: tuple = (
     'deit',
     'efficientnet',
     'mobilenetv3',
+    'eva',
     'swin_transformer',
     'swin_transformer_v2',
     'vgg',
