@@ -53,7 +53,7 @@ def perturb_constants_(model: nn.Module, seed: int = 0) -> nn.Module:
                 done.add(prefix + 'bias')
         saved = set(model.state_dict())  # non-persistent buffers (a zero key bias, masks) are derived, not weights
         for name, tensor in list(model.named_parameters()) + list(model.named_buffers()):
-            if name in done or name not in saved or not tensor.is_floating_point() or tensor.numel() < 2:
+            if name in done or name not in saved or not tensor.is_floating_point() or tensor.numel() < 1:
                 continue
             flat = tensor.reshape(-1)
             if bool((flat == flat[0]).all()):

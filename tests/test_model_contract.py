@@ -26,7 +26,7 @@ from safetensors.torch import save_file
 import imgzoo
 from imgzoo import models
 from imgzoo.meta import meta_device
-from imgzoo.models._base import CONTRACT_ATTRIBUTES, CONTRACT_METHODS
+from imgzoo.models._base import CONTRACT_ATTRIBUTES, CONTRACT_METHODS, ImgzooModel
 from imgzoo.optim import layer_map
 from imgzoo.registry import get_model_entrypoint, get_model_family
 
@@ -258,18 +258,20 @@ def test_layer_decay_groups_match_timm_for_each_family():
         assert len({scale for scale, _, _ in got}) > 1, f'{case.id}: layer decay had no effect'
 
 
+class _BrokenModel(ImgzooModel):
+    """A model whose __init__ has a bug (reads an attribute it never set)."""
+
+    def __init__(self, num_classes: int = 1000, in_chans: int = 3) -> None:
+        super().__init__()
+        self.missing_attribute_read = self.does_not_exist
+
+
 def test_model_bug_in_init_surfaces_as_itself():
-    from imgzoo.models._base import ImgzooModel
     from imgzoo.registry import register_model, unregister_model
 
-    class Broken(ImgzooModel):
-        def __init__(self, num_classes: int = 1000, in_chans: int = 3) -> None:
-            super().__init__()
-            self.missing_attribute_read = self.does_not_exist  # a bug, not a user error
-
     @register_model
-    def _contract_broken_arch(**kwargs) -> Broken:
-        return Broken(**kwargs)
+    def _contract_broken_arch(**kwargs) -> _BrokenModel:
+        return _BrokenModel(**kwargs)
 
     try:
         with pytest.raises(AttributeError, match='does_not_exist'):
