@@ -175,27 +175,26 @@ def check_model_args(architecture: str, entrypoint: Callable[..., Any], build_ar
 
 
 def _same_kind(value: Any, default: Any) -> bool:
-    """Whether value has the kind of the parameter's default: a number for a number, text for text, a
-    sequence for a sequence (a number where the default is a sequence, e.g. img_size=224, is fine too)."""
+    """Whether value can be of the parameter's kind, judged by its default: only clear mismatches are refused
+    (text for a number, a number for text, anything but true/false for a flag). Sequences pass where a number
+    is the default (img_size=224 or (224, 192)), and classes or functions where text is (act_layer='gelu' or
+    nn.GELU), as timm's constructors take them."""
     if isinstance(default, bool):
         return isinstance(value, bool)
     if isinstance(default, (int, float)):
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and (
-            isinstance(default, float) or isinstance(value, int) or float(value).is_integer())
+        return (isinstance(value, (int, float)) and not isinstance(value, bool)) or isinstance(value, (tuple, list))
     if isinstance(default, str):
-        return isinstance(value, str)
+        return isinstance(value, str) or callable(value)
     if isinstance(default, (tuple, list)):
-        return isinstance(value, (tuple, list, int)) and not isinstance(value, bool)
+        return isinstance(value, (tuple, list, int, float)) and not isinstance(value, bool)
     return True
 
 
 def _kind_name(default: Any) -> str:
     if isinstance(default, bool):
         return 'true or false'
-    if isinstance(default, float):
-        return 'a number'
-    if isinstance(default, int):
-        return 'a whole number'
+    if isinstance(default, (int, float)):
+        return 'a number (or a list of numbers)'
     if isinstance(default, str):
         return 'text'
     return 'a list'

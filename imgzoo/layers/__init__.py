@@ -14,7 +14,6 @@ from .mlp import Mlp
 from .norm import LayerNorm2d
 from .norm_act import BatchNormAct2d, ConvNormAct
 from .padding import Conv2dSame, create_conv2d, get_padding, pad_same
-from .patch_embed_traceable import TraceablePatchEmbed
 from .pooling import check_num_classes, create_classifier, GlobalPool2d
 from .relative_position import (
     creating_on_meta, log_spaced_relative_coords, relative_position_index, resize_rel_pos_bias_table,
@@ -32,5 +31,5 @@ __all__ = [
     'NhwcClassifierHead', 'NhwcGlobalPool', 'pad_same', 'QuickGELU', 'relative_position_index',
     'resize_rel_pos_bias_table', 'RmsNorm', 'RmsNorm2d', 'ScaledStdConv2d', 'ScaledStdConv2dSame', 'SEModule',
     'shifted_window_mask', 'SimpleNorm', 'SimpleNorm2d', 'stage_window_sizes', 'StdConv2d', 'SwiGLU', 'SwiGLUPacked',
-    'to_2tuple', 'TraceablePatchEmbed', 'window_partition', 'window_reverse',
+    'to_2tuple', 'window_partition', 'window_reverse',
 ]

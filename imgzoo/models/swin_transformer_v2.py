@@ -22,7 +22,7 @@ from ..features import check_output_fmt, feature_take_indices
 from ..layers import DropPath, Mlp, to_2tuple
 from ..layers.classifier_nhwc import NhwcClassifierHead
 from ..layers.patch_embed import resample_patch_embed
-from ..layers.patch_embed_traceable import TraceablePatchEmbed
+from ..layers.patch_embed import PatchEmbed
 from ..layers.relative_position import creating_on_meta, log_spaced_relative_coords, relative_position_index
 from ..layers.windows import (
     dynamic_shifted_window_mask, shifted_window_mask, stage_window_sizes, window_partition, window_reverse,
@@ -320,7 +320,7 @@ class SwinTransformerV2(ImgzooModel):
         embed_dims = [int(embed_dim * 2 ** i) for i in range(num_stages)]
         self.num_features = embed_dims[-1]
 
-        self.patch_embed = TraceablePatchEmbed(
+        self.patch_embed = PatchEmbed(
             img_size=img_size, patch_size=patch_size, in_chans=in_chans, embed_dim=embed_dims[0],
             norm_layer=norm_layer, output_fmt='NHWC', strict_img_size=strict_img_size,
         )
