@@ -21,6 +21,11 @@ class BatchNormAct2d(nn.BatchNorm2d):
         self.drop = nn.Identity()
         self.act = create_act(act_layer, inplace=True) if apply_act and act_layer is not None else nn.Identity()
 
+    def _check_input_dim(self, input: torch.Tensor) -> None:
+        if isinstance(input, torch.fx.Proxy):  # torch.fx tracing: the rank is unknown until run
+            return
+        super()._check_input_dim(input)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.act(self.drop(super().forward(x)))
 

@@ -12,4 +12,6 @@ FAMILIES: tuple = (
     'deit',
     'efficientnet',
     'mobilenetv3',
+    'mobilevit',
+    'efficientvit_mit',
 )
