@@ -24,6 +24,7 @@ FAMILY_REPRESENTATIVES = {
     'mobilenetv3': 'mobilenetv3_small_100',
     'mobilevit': 'mobilevit_xxs',
     'efficientvit_mit': 'efficientvit_b0',
+    'hgnet': 'hgnetv2_b0',
 }
 
 

@@ -14,4 +14,5 @@ FAMILIES: tuple = (
     'mobilenetv3',
     'mobilevit',
     'efficientvit_mit',
+    'hgnet',
 )

@@ -93,6 +93,16 @@ ARCHITECTURES = {
     'efficientvit_l1': 'efficientvit_mit',
     'efficientvit_l2': 'efficientvit_mit',
     'efficientvit_l3': 'efficientvit_mit',
+    'hgnet_tiny': 'hgnet',
+    'hgnet_small': 'hgnet',
+    'hgnet_base': 'hgnet',
+    'hgnetv2_b0': 'hgnet',
+    'hgnetv2_b1': 'hgnet',
+    'hgnetv2_b2': 'hgnet',
+    'hgnetv2_b3': 'hgnet',
+    'hgnetv2_b4': 'hgnet',
+    'hgnetv2_b5': 'hgnet',
+    'hgnetv2_b6': 'hgnet',
 }
 
 FEATURES_ONLY = frozenset({
@@ -126,4 +136,14 @@ FEATURES_ONLY = frozenset({
     'efficientvit_l1',
     'efficientvit_l2',
     'efficientvit_l3',
+    'hgnet_tiny',
+    'hgnet_small',
+    'hgnet_base',
+    'hgnetv2_b0',
+    'hgnetv2_b1',
+    'hgnetv2_b2',
+    'hgnetv2_b3',
+    'hgnetv2_b4',
+    'hgnetv2_b5',
+    'hgnetv2_b6',
 })
