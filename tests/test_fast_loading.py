@@ -22,6 +22,9 @@ FAMILY_REPRESENTATIVES = {
     'regnet': 'regnety_008',
     'efficientnet': 'efficientnet_b0',
     'mobilenetv3': 'mobilenetv3_small_100',
+    'mobilevit': 'mobilevit_xxs',
+    'efficientvit_mit': 'efficientvit_b0',
+    'hgnet': 'hgnetv2_b0',
 }
 
 

@@ -20,5 +20,7 @@ FAMILIES: tuple = (
     'inception_v3',
     'resnetv2',
     'nfnet',
+    'mobilevit',
+    'efficientvit_mit',
     'hgnet',
 )
