@@ -18,7 +18,7 @@ from .names import ModelSource, parse_model_name
 from .pretrained import PretrainedCfg
 from .registry import get_pretrained_cfg, is_model, list_models, list_pretrained, register_model
 from .optim import param_groups_layer_decay, param_groups_weight_decay
-from .optimize import optimize_for_inference
+from .optimize import optimize_for_inference, reparameterize
 from .save import save_pretrained
 from .sources.hub import HubUnreachableWarning
 
@@ -38,5 +38,5 @@ __all__ = [
     'HubEntryNotFoundError', 'HubRepositoryNotFoundError', 'HubRevisionNotFoundError', 'HubUnreachableError',
     'ManifestMismatchError', 'RandomWeightsWarning',
     'FeatureGetterNet', 'FeatureInfo', 'feature_take_indices', 'param_groups_layer_decay', 'param_groups_weight_decay',
-    'InferenceOnlyModelError', 'ModelInTrainingModeError', 'optimize_for_inference',
+    'InferenceOnlyModelError', 'ModelInTrainingModeError', 'optimize_for_inference', 'reparameterize',
 ]

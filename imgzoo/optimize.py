@@ -101,6 +101,17 @@ def reparameterize_branches(model: nn.Module) -> int:
     return folded
 
 
+def reparameterize(model: nn.Module, inplace: bool = False) -> nn.Module:
+    """The model with every re-parameterisable block (RepVGG, MobileOne, FastViT style) folded into its
+    inference form: the same function with fewer, larger convolutions (timm's `reparameterize_model`).
+
+    A copy unless inplace=True; the model keeps its class, `pretrained_cfg` and `feature_info`.
+    """
+    folded = model if inplace else copy.deepcopy(model)
+    reparameterize_branches(folded)
+    return folded
+
+
 def prefers_channels_last(model: nn.Module, device: torch.device) -> bool:
     """Whether channels_last is expected to be faster: convolutional trunks on CPU and CUDA."""
     if device.type not in ('cpu', 'cuda'):
