@@ -14,4 +14,5 @@ FAMILIES: tuple = (
     'mobilenetv3',
     'swin_transformer',
     'swin_transformer_v2',
+    'fastvit',
 )
