@@ -42,6 +42,14 @@ def num_groups(group_size: Optional[int], channels: int) -> int:
     return channels // group_size
 
 
+def _check_grouping(in_chs: int, out_chs: int, groups: int) -> None:
+    if out_chs % groups:
+        raise InvalidModelArgsError(
+            f'a conv from {in_chs} to {out_chs} channels in {groups} groups cannot be built: each stage width '
+            '(embed_dims) must be a multiple of the one before, and embed_dims[-1] * cls_ratio a multiple of '
+            'embed_dims[-1].')
+
+
 def _identity_kernel(channels: int, in_per_group: int, kernel_size: Tuple[int, int], like: torch.Tensor) -> torch.Tensor:
     """The kernel of a (grouped) conv that passes its input through unchanged."""
     kernel = torch.zeros((channels, in_per_group, *kernel_size), dtype=like.dtype, device=like.device)
@@ -98,6 +106,7 @@ class MobileOneBlock(nn.Module):
         super().__init__()
         self.inference_mode = inference_mode
         self.groups = num_groups(group_size, in_chs)
+        _check_grouping(in_chs, out_chs, self.groups)
         self.stride = stride
         self.dilation = dilation
         self.kernel_size = kernel_size
@@ -184,6 +193,7 @@ class ReparamLargeKernelConv(nn.Module):
         super().__init__()
         self.stride = stride
         self.groups = num_groups(group_size, in_chs)
+        _check_grouping(in_chs, out_chs, self.groups)
         self.in_chs = in_chs
         self.out_chs = out_chs
         self.kernel_size = kernel_size
