@@ -669,6 +669,7 @@ class FastVit(ImgzooModel):
     def reset_classifier(self, num_classes: int, global_pool: Optional[str] = None) -> None:
         """Replace the classifier (and optionally the pooling) with a fresh one."""
         self.num_classes = check_num_classes(num_classes)
+        self.head.in_features = self.num_features  # as timm: narrower after prune_intermediate_layers
         self.head.reset(num_classes, global_pool)
         self.head_hidden_size = self.head.num_features
         if global_pool is not None:

@@ -259,3 +259,44 @@ def test_mobileclip_heads_are_the_clip_projection():
     with meta_device():
         model = imgzoo.create_model('fastvit_mci4')
     assert model.head.fc.weight.shape == (768, 4096)
+
+
+@pytest.mark.parametrize('arch', sorted(ARCH_ARGS))
+def test_norm_epsilons_are_timms(arch):
+    """Every normalisation layer at full size has timm's epsilon (LayerNorm2d 1e-5 in MCi3/MCi4: too small a
+    change for the output comparison to see)."""
+    with meta_device():
+        ours = get_model_entrypoint(arch)()
+    with torch.device('meta'):
+        theirs = timm.create_model(arch)
+    eps = lambda m: {n: s.eps for n, s in m.named_modules() if hasattr(s, 'eps')}  # noqa: E731
+    assert eps(ours) == eps(theirs) and eps(ours)
+
+
+@pytest.mark.parametrize('indices', [1, [0, 2], [1]])
+def test_pruned_model_keeps_what_timms_keeps(indices):
+    args = VARIANTS['fastvit_mci0']
+    reference, ours = _unfolded_pair('fastvit_mci0')
+    assert ours.prune_intermediate_layers(indices) == reference.prune_intermediate_layers(indices)
+    assert list(ours.state_dict()) == list(reference.state_dict())
+    assert (ours.num_features, ours.head_hidden_size, ours.num_classes) == \
+        (reference.num_features, reference.head_hidden_size, reference.num_classes)
+    x = seeded_input(SHAPE)
+    with torch.no_grad():
+        maps = ours.forward_intermediates(x, indices, intermediates_only=True)
+        ref_maps = reference.forward_intermediates(x, indices, intermediates_only=True)
+        assert len(maps) == len(ref_maps) == (1 if indices == 1 else len(indices))
+        for a, b in zip(maps, ref_maps):
+            assert_close(a, b, f'pruned to {indices} with {args}')
+
+
+def test_grad_checkpointing_checkpoints_every_stage(monkeypatch):
+    model = imgzoo.create_model('fastvit_t8', **VARIANTS['fastvit_t8']).train()
+    calls = []
+    real = fastvit.checkpoint_seq
+    monkeypatch.setattr(fastvit, 'checkpoint_seq', lambda blocks, x: calls.append(blocks) or real(blocks, x))
+    model(seeded_input(SHAPE))
+    assert not calls
+    model.set_grad_checkpointing()
+    model(seeded_input(SHAPE))
+    assert [id(c) for c in calls] == [id(stage.blocks) for stage in model.stages]
