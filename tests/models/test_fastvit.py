@@ -300,3 +300,20 @@ def test_grad_checkpointing_checkpoints_every_stage(monkeypatch):
     model.set_grad_checkpointing()
     model(seeded_input(SHAPE))
     assert [id(c) for c in calls] == [id(stage.blocks) for stage in model.stages]
+
+
+def test_folded_model_is_captured_by_fx_export_and_compile():
+    from torchvision.models.feature_extraction import create_feature_extractor, get_graph_node_names
+
+    _, ours = _unfolded_pair('fastvit_sa12')
+    reparameterize_branches(ours)
+    x = seeded_input(SHAPE)
+    with torch.no_grad():
+        eager = ours(x)
+        _, nodes = get_graph_node_names(ours)
+        assert_close(create_feature_extractor(ours, return_nodes={nodes[-1]: 'out'})(x)['out'], eager, 'folded fx')
+        batch = torch.export.Dim('batch', min=1, max=64)
+        exported = torch.export.export(ours, (x,), dynamic_shapes=({0: batch},)).module()
+        assert_close(exported(x), eager, 'folded torch.export')
+        torch._dynamo.reset()
+        assert_close(torch.compile(ours, fullgraph=True, backend='eager')(x), eager, 'folded torch.compile')
