@@ -71,6 +71,7 @@ def create_model(
     A folder with a `checksums.sha256` (every folder imgzoo writes) is checked against it: file sizes always,
     SHA-256 digests with verify=True; a difference raises ManifestMismatchError.
     """
+    model_kwargs = {k: v for k, v in model_kwargs.items() if v is not None}  # as timm: None means the default
     source = parse_model_name(model_name)
     resolved = resolve_model(source, cache_dir=cache_dir, local_files_only=local_files_only, verify=verify)
     if not pretrained and source.points_at_weights:
