@@ -12,4 +12,5 @@ FAMILIES: tuple = (
     'deit',
     'efficientnet',
     'mobilenetv3',
+    'hiera',
 )
