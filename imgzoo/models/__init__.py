@@ -13,4 +13,5 @@ FAMILIES: tuple = (
     'efficientnet',
     'mobilenetv3',
     'hiera',
+    'maxxvit',
 )
