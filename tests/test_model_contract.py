@@ -131,16 +131,24 @@ def test_forward_intermediates_match_timm(case):
     with torch.no_grad():
         for indices in (None, 1, [0, taps - 1]):
             for norm in (False, True):
+                try:
+                    ref_final, ref_maps = reference.forward_intermediates(x, indices=indices, norm=norm)
+                except AssertionError:  # timm refuses norm=True where the trunk has no final norm (Hiera)
+                    with pytest.raises(imgzoo.InvalidModelArgsError, match='norm=False'):
+                        ours.forward_intermediates(x, indices=indices, norm=norm)
+                    continue
                 final, maps = ours.forward_intermediates(x, indices=indices, norm=norm)
-                ref_final, ref_maps = reference.forward_intermediates(x, indices=indices, norm=norm)
                 assert_close(final, ref_final, f'{case.id} final features (indices={indices}, norm={norm})')
                 assert len(maps) == len(ref_maps)
                 for i, (a, b) in enumerate(zip(maps, ref_maps)):
                     assert_close(a, b, f'{case.id} intermediate {i} (indices={indices}, norm={norm})')
         for norm in (False, True):
+            try:
+                ref_only = reference.forward_intermediates(x, indices=[taps - 1], norm=norm, intermediates_only=True,
+                                                           stop_early=True)
+            except AssertionError:  # refused by timm (checked above)
+                continue
             only = ours.forward_intermediates(x, indices=[taps - 1], norm=norm, intermediates_only=True, stop_early=True)
-            ref_only = reference.forward_intermediates(x, indices=[taps - 1], norm=norm, intermediates_only=True,
-                                                       stop_early=True)
             assert len(only) == len(ref_only) == 1
             assert_close(only[0], ref_only[0], f'{case.id} intermediates_only with stop_early (norm={norm})')
 
@@ -172,6 +180,7 @@ def test_features_only_maps_match_timm(case, tmp_path: Path):
 
 
 def _grads(model, x):
+    torch.manual_seed(0)  # the same draws for stochastic layers in training (e.g. MaxViT's rel-pos MLP dropout)
     model.zero_grad(set_to_none=True)
     out = model(x)
     (out.float() ** 2).mean().backward()

@@ -24,4 +24,6 @@ FAMILIES: tuple = (
     'efficientvit_mit',
     'hgnet',
     'fastvit',
+    'hiera',
+    'maxxvit',
 )
