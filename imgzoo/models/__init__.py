@@ -23,4 +23,5 @@ FAMILIES: tuple = (
     'mobilevit',
     'efficientvit_mit',
     'hgnet',
+    'byobnet',
 )
