@@ -1,5 +1,6 @@
 """Building blocks shared by the model families."""
 from .activations import create_act, get_act_layer, QuickGELU
+from .attention_pool2d import AttentionPool2d
 from .blur_pool import BlurPool2d
 from .classifier_cl import ClNormMlpClassifierHead
 from .classifier_nhwc import NhwcClassifierHead, NhwcGlobalPool
@@ -25,6 +26,7 @@ from .std_conv import ScaledStdConv2d, ScaledStdConv2dSame, StdConv2d
 from .windows import shifted_window_mask, stage_window_sizes, window_partition, window_reverse
 
 __all__ = [
+    'AttentionPool2d',
     'BatchNormAct2d', 'BlurPool2d', 'check_num_classes', 'ClNormMlpClassifierHead', 'CondConv2d', 'Conv2dSame', 'ConvNormAct', 'create_act',
     'create_classifier', 'create_conv2d', 'create_conv2d_any', 'creating_on_meta', 'DiffAttention', 'drop_path',
     'DropPath', 'EcaModule', 'EvoNorm2dS0', 'FilterResponseNormTlu2d', 'get_act_layer', 'get_padding', 'GlobalPool2d',

@@ -26,4 +26,5 @@ FAMILIES: tuple = (
     'fastvit',
     'hiera',
     'maxxvit',
+    'byobnet',
 )
