@@ -400,14 +400,14 @@ Device = typer.Option('auto', '--device', help="Torch device, e.g. cpu or cuda (
 TestSize = typer.Option(False, '--test-size', help="Use the config's test_input_size / test_crop_pct.")
 
 
-def _run_batch(kind: str, name: str, inputs: List[str], out: Optional[Path], *, engine: str,
+def _run_batch(task_name: str, name: str, inputs: List[str], out: Optional[Path], *, engine: str,
                workers: Optional[int], resume: bool, fail_fast: bool, no_optimize: bool, batch_size: int, device: str,
                cache_dir: Optional[Path], verify: bool, test_size: bool, **task: Any) -> Any:
     from . import batch
 
     if resume and out is None:
         raise typer.BadParameter('--resume continues a run written with --out FILE.', param_hint="'--resume'")
-    run = batch.predict if kind == 'predict' else batch.embed
+    run = batch.predict if task_name == 'predict' else batch.embed
     result = run(name, inputs, out, engine=engine, num_workers=workers, resume=resume, fail_fast=fail_fast,
                  optimize=not no_optimize, batch_size=batch_size, cache_dir=cache_dir,
                  device=None if device == 'auto' else device, progress=out is not None, verify=verify,
@@ -417,7 +417,7 @@ def _run_batch(kind: str, name: str, inputs: List[str], out: Optional[Path], *, 
         skipped = f', {result.skipped} already in the output' if result.skipped else ''
         failed = f'; {result.errors} could not be read (see the error column)' if result.errors else ''
         where = f' -> {result.out}' if result.out else ''
-        _stderr().print(f'{kind}: {done}{skipped}{failed}{where}')
+        _stderr().print(f'{task_name}: {done}{skipped}{failed}{where}')
     return result
 
 

@@ -183,7 +183,7 @@ def test_partly_folded_or_optimized_model_is_refused_by_save(tmp_path):
     optimized = optimize_for_inference(plain, channels_last=False)
     with torch.no_grad():
         assert_close(optimized(seeded_input(SHAPE)), plain(seeded_input(SHAPE)), 'optimize_for_inference', rtol=1e-4)
-    with pytest.raises(imgzoo.InvalidModelArgsError, match='optimize_for_inference.*Save the model before'):
+    with pytest.raises(imgzoo.InferenceOnlyModelError, match='optimize_for_inference.*Save the model you passed'):
         imgzoo.save_pretrained(optimized, tmp_path / 'optimized')
     assert not (tmp_path / 'optimized').exists()
 
@@ -213,12 +213,13 @@ def test_global_pool_options_match_timm(global_pool):
 def test_options_match_timm_layouts_and_outputs():
     """Layer scale off, another RepMixer kernel, wider final conv, no stem scale branch, other patch size.
 
-    timm's entrypoint is called directly: timm.create_model drops None arguments (layer_scale_init_value=None)."""
+    Both entrypoints are called directly: create_model (timm's and imgzoo's alike) drops None arguments, so
+    layer_scale_init_value=None only reaches the constructor this way."""
     args = dict(VARIANTS['fastvit_sa12'], layer_scale_init_value=None, repmixer_kernel_size=5, cls_ratio=3.0,
                 stem_use_scale_branch=False, down_patch_size=5)
     torch.manual_seed(0)
     reference = perturb_constants_(timm.models.fastvit.fastvit_sa12(**args)).eval()
-    ours = imgzoo.create_model('fastvit_sa12', **args).eval()
+    ours = get_model_entrypoint('fastvit_sa12')(**args).eval()
     assert not any('layer_scale' in k for k in ours.state_dict())
     assert list(ours.state_dict()) == list(reference.state_dict())
     ours.load_state_dict(reference.state_dict())

@@ -229,7 +229,7 @@ def test_config_with_model_args_the_architecture_rejects(folder):
     config = json.loads((folder / 'config.json').read_text())
     (folder / 'config.json').write_text(json.dumps({**config, 'model_args': {'stem_type': 'triple'}}))
     message = raises_cleanly(imgzoo.InvalidModelArgsError, load, folder)
-    assert "stem_type must be '' or 'deep'" in message
+    assert "stem_type must be '', 'deep'" in message and "'triple'" in message
 
 
 def test_config_cannot_redirect_the_weights_to_another_file(folder, tmp_path, tiny_weights):
