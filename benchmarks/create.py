@@ -1,0 +1,104 @@
+"""Create time from a local folder, imgzoo vs timm, measured in the same run, with an identity check.
+
+    python benchmarks/create.py [--models swin_base_patch4_window7_224 maxvit_tiny_tf_224 ...] [--repeats 5]
+
+For each model a timm-saved folder (seeded random weights, `save_for_hf`, safetensors) is written once
+under benchmarks/_work/. Each repetition creates the model in a fresh process, imgzoo (`local:`) and timm
+(`local-dir:`) alternating, timing `create_model` only (imports excluded, file in the page cache). A last
+process builds both and compares the weights, every buffer (relative-position lookups and rotary tables are
+computed after imgzoo's meta-device build) and the outputs on a seeded image, also after copying imgzoo's
+file-mapped weights to aligned memory (CPU kernels may round the last bit differently on unaligned weights).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / '_work'
+DEFAULT_MODELS = ['swin_base_patch4_window7_224', 'maxvit_tiny_tf_224', 'eva02_base_patch14_224']
+
+_SAVE = '''
+import sys, torch, timm
+torch.manual_seed(0)
+timm.models.save_for_hf(timm.create_model(sys.argv[1]), sys.argv[2], safe_serialization=True)
+'''
+
+_CREATE = '''
+import json, sys, time
+import torch
+loader, folder = sys.argv[1], sys.argv[2]
+if loader == 'imgzoo':
+    import imgzoo
+    create = lambda: imgzoo.create_model('local:' + folder, pretrained=True)
+else:
+    import timm
+    create = lambda: timm.create_model('local-dir:' + folder, pretrained=True)
+start = time.perf_counter()
+create()
+print(json.dumps({'seconds': time.perf_counter() - start}))
+'''
+
+_COMPARE = '''
+import json, sys, torch, timm, imgzoo
+folder = sys.argv[1]
+ours = imgzoo.create_model('local:' + folder, pretrained=True).eval()
+theirs = timm.create_model('local-dir:' + folder, pretrained=True).eval()
+x = torch.randn(2, *ours.pretrained_cfg['input_size'], generator=torch.Generator().manual_seed(0))
+with torch.no_grad():
+    a, b = ours(x), theirs(x)
+ours_buffers = dict(ours.named_buffers())
+weights_equal = all(torch.equal(p, q) for p, q in zip(ours.state_dict().values(), theirs.state_dict().values()))
+buffers_equal = all(torch.equal(ours_buffers[n], t) for n, t in theirs.named_buffers())
+for p in ours.parameters():
+    p.data = p.data.clone()
+with torch.no_grad():
+    c = ours(x)
+print(json.dumps({'identical': bool(torch.equal(a, b)), 'max_abs_diff': float((a - b).abs().max()),
+                  'weights_equal': weights_equal, 'buffers_equal': buffers_equal, 'num_buffers': len(ours_buffers),
+                  'identical_aligned': bool(torch.equal(c, b))}))
+'''
+
+
+def _run(script: str, *args: str) -> dict:
+    env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'HF_HUB_DISABLE_TELEMETRY': '1', 'OMP_NUM_THREADS': '1'}
+    out = subprocess.run([sys.executable, '-c', script, *args], check=True, capture_output=True, text=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--models', nargs='+', default=DEFAULT_MODELS)
+    parser.add_argument('--repeats', type=int, default=5)
+    args = parser.parse_args()
+    import timm
+    import torch
+
+    print(f'torch {torch.__version__}, timm {timm.__version__}, OMP_NUM_THREADS=1, median of {args.repeats} '
+          'fresh processes each\n')
+    print('| model | imgzoo create | timm create | timm / imgzoo | weights equal | buffers equal | outputs identical '
+          '(max abs diff) | identical with aligned weight copies |')
+    print('|---|---|---|---|---|---|---|---|')
+    for arch in args.models:
+        folder = WORK / f'create_{arch}'
+        if not (folder / 'model.safetensors').exists():
+            subprocess.run([sys.executable, '-c', _SAVE, arch, str(folder)], check=True)
+        times: dict = {'imgzoo': [], 'timm': []}
+        _run(_CREATE, 'imgzoo', str(folder))  # warm the page cache
+        for _ in range(args.repeats):
+            for loader in ('imgzoo', 'timm'):
+                times[loader].append(_run(_CREATE, loader, str(folder))['seconds'])
+        check = _run(_COMPARE, str(folder))
+        ours, theirs = statistics.median(times['imgzoo']), statistics.median(times['timm'])
+        print(f"| {arch} | {ours:.3f} s | {theirs:.3f} s | {theirs / ours:.1f}x | {check['weights_equal']} | "
+              f"{check['buffers_equal']} ({check['num_buffers']}) | {check['identical']} ({check['max_abs_diff']:.2e}) | "
+              f"{check['identical_aligned']} |", flush=True)
+
+
+if __name__ == '__main__':
+    main()
