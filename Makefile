@@ -1,6 +1,8 @@
 # Two entry points: `make demo` runs the main job, `make test` runs the test suite.
 # Each creates .venv and installs imgzoo with its test extras on first use.
 PYTHON ?= python3
+# pytest-xdist workers for `make test` (CI machines have 2 cores); `make test TEST_WORKERS=auto` uses every core.
+TEST_WORKERS ?= 2
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -19,7 +21,7 @@ demo: $(STAMP)
 	$(PY) -m imgzoo demo
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

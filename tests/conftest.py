@@ -27,6 +27,18 @@ import huggingface_hub.constants  # noqa: E402,F401
 from hub_server import HubServer  # noqa: E402
 
 
+def pytest_configure(config):
+    """Under pytest-xdist, split the cores between the workers: torch's default of one thread per core in
+    every worker would oversubscribe the machine and stall each op (subprocesses inherit OMP_NUM_THREADS)."""
+    workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
+    if workers > 1:
+        import torch
+
+        threads = max(1, len(os.sched_getaffinity(0)) // workers) if hasattr(os, 'sched_getaffinity') else 1
+        os.environ['OMP_NUM_THREADS'] = str(threads)
+        torch.set_num_threads(threads)
+
+
 @pytest.fixture(autouse=True)
 def isolated_hf_env(tmp_path_factory, monkeypatch):
     """A fresh HF_HOME per test and the closed endpoint as default."""

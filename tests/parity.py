@@ -9,7 +9,7 @@ comparison goes through `assert_close` (relative RTOL) on a normal and a faint i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
@@ -187,3 +187,73 @@ def check_in_chans_adaptation(
     assert_same_outputs(reference, ours, (2, in_chans, *spatial), f'{arch}: logits after in_chans={in_chans} adaptation')
     assert ours.pretrained_cfg['input_size'][0] == in_chans
     return reference, ours
+
+
+_NOT_STRUCTURE = frozenset({'training', 'pretrained_cfg', 'default_cfg', 'pretrained_model_args'})
+
+
+def structure_key(model: nn.Module) -> tuple:
+    """What decides the function a model computes of its weights, module by module: path, class, every plain
+    attribute (epsilons, strides, flags, stored activation functions...) and every parameter and buffer shape."""
+    key = []
+    for name, module in model.named_modules():
+        attrs = tuple(sorted((k, repr(v)) for k, v in vars(module).items()
+                             if not k.startswith('_') and k not in _NOT_STRUCTURE
+                             and not isinstance(v, (torch.Tensor, nn.Module))))
+        tensors = tuple((n, tuple(t.shape), t.dtype) for n, t in
+                        (*module.named_parameters(recurse=False), *module.named_buffers(recurse=False)) if t is not None)
+        key.append((name, type(module).__qualname__, attrs, tensors))
+    return tuple(key)
+
+
+def distinct_networks(archs: Sequence[str], model_args: Callable[[str], dict] = lambda arch: {}) -> List[str]:
+    """The first of each group of architectures whose imgzoo builds at model_args(arch) AND whose timm builds at
+    the same arguments have equal `structure_key`s (built on the meta device: no weights, no compute).
+
+    Architectures of a family that differ only in depth or width build the same network at the reduced sizes a
+    parity test uses; parity both ways for one member then proves it for every member of its group, since both
+    sides compute the same function as for that member. The full-size structure of every architecture is
+    compared with timm's separately (tests/test_model_contract.py).
+    """
+    import timm
+
+    from imgzoo.meta import meta_device
+    from imgzoo.registry import get_model_entrypoint
+
+    groups: Dict[tuple, str] = {}
+    for arch in archs:
+        args = model_args(arch)
+        with meta_device():
+            ours = get_model_entrypoint(arch)(**args)
+        with torch.device('meta'):
+            theirs = timm.create_model(arch, **args)
+        groups.setdefault((structure_key(ours), structure_key(theirs)), arch)
+    return list(groups.values())
+
+
+STRUCTURE_ATTRS = ('num_heads', 'head_dim', 'eps', 'lambda_init', 'init_values', 'num_parallel', 'latent_len',
+                   'approximate', 'normalized_shape', 'num_prefix_tokens', 'no_embed_class', 'has_class_token',
+                   'num_reg_tokens', 'pool_include_prefix', 'dynamic_img_size', 'embed_dim', 'num_classes',
+                   'img_size', 'patch_size', 'global_pool')
+"""Hyperparameters that state-dict shapes do not show, compared wherever timm's module has them."""
+
+
+def _plain(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def assert_same_structure(ours: nn.Module, reference: nn.Module, what: str) -> None:
+    """Module by module (meta builds suffice): every module of ours is timm's or an identity / dropout, with the
+    same STRUCTURE_ATTRS and, for activations (modules named act, act1, mlp_act...), the same class."""
+    theirs = dict(reference.named_modules())
+    for name, module in ours.named_modules():
+        other = theirs.get(name)
+        if other is None or isinstance(module, nn.Identity):
+            assert isinstance(module, nn.Identity) or name.endswith('drop'), f'{what}: {name} is not in timm'
+            continue
+        for attr in STRUCTURE_ATTRS:
+            if hasattr(other, attr) and not isinstance(getattr(other, attr), (torch.Tensor, nn.Module)):
+                assert _plain(getattr(module, attr, '<absent>')) == _plain(getattr(other, attr)), \
+                    f'{what}: {name or "model"}.{attr}'
+        if 'act' in name.rpartition('.')[2]:  # act, act1, mlp_act, ...
+            assert type(module).__name__ == type(other).__name__, f'{what}: {name} is {type(module).__name__}'

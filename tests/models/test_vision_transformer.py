@@ -10,7 +10,8 @@ tokens, the attention-pool head, the distillation token) is still exercised. The
 checks use the real 224, 384 and 518 grids.
 
 Every other architecture (all of timm's vision_transformer.py and deit.py) is checked at full size on the
-meta device (heads, epsilons, activations, token and pooling options against timm's) and numerically on
+meta device (heads, epsilons, activations, token and pooling options against timm's, in
+tests/test_model_contract.py) and numerically on
 narrow models (depth 1, width 64, 2 heads, mlp_ratio 2, 2x2 patches), one per distinct network: see the
 section "every architecture" below.
 """
@@ -22,6 +23,7 @@ from parity import (
     assert_close,
     check_imgzoo_to_timm,
     check_timm_to_imgzoo,
+    distinct_networks,
     max_diff,
     save_timm_folder,
     seeded_input,
@@ -297,34 +299,14 @@ def test_drop_rates_train_and_backpropagate():
 
 
 # --- every architecture of vision_transformer.py and deit.py -------------------------------------------------
-# Full-size models are checked on the meta device (structure below; keys, shapes and the contract in
-# tests/test_model_contract.py). Numbers are checked on narrow models: depth 1, embed_dim 64 with 2 heads and
+# Full-size models are checked on the meta device (keys, shapes, heads, epsilons, activations, token and
+# pooling options and the contract: test_architecture_matches_timm_on_meta in tests/test_model_contract.py). Numbers are checked on narrow models: depth 1, embed_dim 64 with 2 heads and
 # mlp_ratio 2, two patches per side. Width, depth and input size do not change a ViT's code paths, so
 # architectures that build the same narrow network (same modules, epsilons, activations, token and pooling
 # options) share one parity check; each distinct one is checked in both directions.
 NARROW = dict(depth=1, embed_dim=64, num_heads=2, mlp_ratio=2.0)
 VIT_FAMILIES = ('vision_transformer', 'deit')
 ALL_ARCHS = [a for a in imgzoo.list_models() if imgzoo.registry.get_model_family(a) in VIT_FAMILIES]
-
-
-def _config_key(arch):
-    from imgzoo.meta import meta_device
-
-    with meta_device():
-        model = get_model_entrypoint(arch)(**NARROW)
-    return (type(model).__name__, repr(model), model.global_pool, model.no_embed_class, model.num_prefix_tokens,
-            model.pool_include_prefix, model.dynamic_img_size, repr(model.pretrained_resample),
-            model.patch_embed.patch_size, model.pos_embed is None)
-
-
-def _distinct_configs():
-    groups = {}
-    for arch in ALL_ARCHS:
-        groups.setdefault(_config_key(arch), []).append(arch)
-    return [archs[0] for archs in groups.values()]
-
-
-DISTINCT = _distinct_configs()
 
 
 def test_every_timm_architecture_is_registered():
@@ -341,45 +323,15 @@ def _narrow_args(arch):
     return dict(NARROW, img_size=2 * patch), (2, 3, 2 * patch, 2 * patch)
 
 
+# One parity check per distinct narrow network, on both sides (parity.distinct_networks).
+DISTINCT = distinct_networks(ALL_ARCHS, lambda arch: _narrow_args(arch)[0])
+
+
 @pytest.mark.parametrize('arch', DISTINCT)
 def test_each_distinct_architecture_matches_timm_both_ways(arch, tmp_path):
     model_args, shape = _narrow_args(arch)
     check_timm_to_imgzoo(arch, tmp_path, shape, model_args=model_args)
     check_imgzoo_to_timm(arch, tmp_path, shape, model_args=model_args)
-
-
-_STRUCTURE_ATTRS = ('num_heads', 'head_dim', 'eps', 'lambda_init', 'init_values', 'num_parallel', 'latent_len',
-                    'approximate', 'normalized_shape')
-
-
-def _act_name(module):
-    return type(module).__name__
-
-
-@pytest.mark.parametrize('arch', ALL_ARCHS)
-def test_full_size_structure_matches_timm_on_meta(arch):
-    """Heads, epsilons, activations, layer-scale values and token / pooling options at full width (1 block)."""
-    import timm
-
-    with torch.device('meta'):
-        ours = get_model_entrypoint(arch)(depth=1)
-        theirs = timm.create_model(arch, depth=1)
-    for attr in ('num_prefix_tokens', 'no_embed_class', 'global_pool', 'has_class_token', 'num_reg_tokens',
-                 'pool_include_prefix', 'dynamic_img_size', 'embed_dim', 'num_classes'):
-        assert getattr(ours, attr) == getattr(theirs, attr), f'{arch}.{attr}'
-    assert ours.patch_embed.img_size == tuple(theirs.patch_embed.img_size)
-    assert ours.patch_embed.patch_size == tuple(theirs.patch_embed.patch_size)
-    their_modules = dict(theirs.named_modules())
-    for name, module in ours.named_modules():
-        if isinstance(module, torch.nn.Identity) or name not in their_modules:
-            assert isinstance(module, torch.nn.Identity) or name.endswith('drop'), f'{arch}: {name} not in timm'
-            continue
-        other = their_modules[name]
-        for attr in _STRUCTURE_ATTRS:
-            if hasattr(other, attr) and not isinstance(getattr(other, attr), torch.Tensor):
-                assert getattr(module, attr) == getattr(other, attr), f'{arch}: {name}.{attr}'
-        if name.endswith(('act', 'mlp_act')):
-            assert _act_name(module) == _act_name(other), f'{arch}: {name}'
 
 
 ADAPTATION_ARCHS = [
