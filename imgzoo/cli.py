@@ -154,87 +154,6 @@ def list_command(
     typer.echo('\n'.join(names))
 
 
-def _weights_info(cfg: Dict[str, Any], source: Any, cache_dir: Optional[Path]) -> Dict[str, Any]:
-    """Where the weights of a resolved config come from, without downloading them."""
-    from .names import HubSource, LocalSource
-    from .sources import local
-
-    if cfg.get('file'):
-        path = Path(os.path.expanduser(cfg['file'])).absolute()
-        size = path.stat().st_size if path.exists() else None
-        return {'source': 'file', 'files': [{'name': str(path), 'size': size}]}
-    if isinstance(source, LocalSource):
-        try:
-            location = local.find_weights(source.path)
-        except ImgzooError as e:
-            return {'source': 'local', 'folder': str(source.path), 'files': [], 'note': str(e)}
-        files = [location.index_file] if location.index_file else []
-        files += list(location.files)
-        manifest = (source.path / 'checksums.sha256').is_file()
-        return {
-            'source': 'local', 'folder': str(source.path),
-            'files': [{'name': p.name, 'size': p.stat().st_size} for p in files],
-            'note': 'checksums.sha256 present: check it with `imgzoo verify`' if manifest else 'no checksums.sha256',
-        }
-    if cfg.get('hf_hub_id'):
-        repo_id = cfg['hf_hub_id']
-        revision = cfg.get('hf_hub_revision') if isinstance(source, HubSource) else None
-        info = {'source': 'hf-hub', 'repo': repo_id, 'revision': revision or 'main', 'commit': cfg.get('hf_hub_commit')}
-        info.update(_hub_files(repo_id, revision, cfg.get('hf_hub_filename'), cache_dir))
-        return info
-    return {'source': None, 'files': [], 'note': 'no pretrained weights: use --no-pretrained, or a tag with weights'}
-
-
-def _hub_files(
-    repo_id: str, revision: Optional[str], filename: Optional[str], cache_dir: Optional[Path],
-) -> Dict[str, Any]:
-    """The weights files a hub repository would serve, with sizes: from the hub's file listing, else the cache."""
-    from .sources import hub
-
-    candidates = [filename] if filename else list(hub.WEIGHTS_CANDIDATES)
-    listing: Dict[str, Optional[int]] = {}
-    commit = None
-    note = ''
-    if hub.is_offline():
-        note = 'offline: showing what the cache holds'
-    else:
-        from huggingface_hub import HfApi
-
-        try:
-            model_info = HfApi(endpoint=os.environ.get('HF_ENDPOINT') or None).model_info(
-                repo_id, revision=revision, files_metadata=True,
-            )
-            listing = {s.rfilename: s.size for s in (model_info.siblings or [])}
-            commit = model_info.sha
-        except Exception as e:  # the listing only adds detail; any failure falls back to the cache
-            note = f'hub listing unavailable ({type(e).__name__}): showing what the cache holds'
-    if listing:
-        chosen = next((name for name in candidates if name in listing), None)
-        if chosen is None:
-            return {'files': [], 'commit': commit, 'note': f'the repository has none of {", ".join(candidates)}'}
-        names = [chosen]
-        if chosen.endswith('.index.json'):
-            from .sources.common import read_index
-
-            index = hub.download(repo_id, chosen, revision=revision, cache_dir=cache_dir)
-            names += read_index(index, f'{chosen} of {repo_id}')
-        return {'files': [{'name': n, 'size': listing.get(n)} for n in names], 'commit': commit, 'note': note}
-
-    from huggingface_hub import try_to_load_from_cache
-
-    cache = hub.cache_dir_or_default(cache_dir)
-    files = []
-    for name in candidates:
-        found = try_to_load_from_cache(repo_id, name, cache_dir=cache, revision=revision)
-        if isinstance(found, str):
-            files.append({'name': name, 'size': Path(found).stat().st_size, 'cached': True})
-            commit = commit or hub.commit_of(Path(found))
-            break
-    if not files:
-        note += '; the cache holds no weights of this repository yet'
-    return {'files': files, 'commit': commit, 'note': note}
-
-
 _LABEL_SOURCES = {
     'config': 'config.json', 'imagenet-1k': 'ImageNet-1k (shipped with imgzoo)', 'index': 'nowhere (no names)',
 }
@@ -249,6 +168,7 @@ def info_command(
     """Architecture, parameters, data config, labels and where the weights come from (downloads no weights)."""
     from .data import resolve_data_config, resolve_label_names
     from .names import parse_model_name
+    from .resolve import describe_weights
     from .registry import get_model_family
 
     source = parse_model_name(name)
@@ -267,7 +187,7 @@ def info_command(
         'data_config': resolve_data_config(model=model),
         'labels': {'source': label_source, 'count': len(labels), 'first': labels[:5]},
         'license': cfg.get('license'),
-        'weights': _weights_info(cfg, source, cache_dir),
+        'weights': describe_weights(source, cfg, cache_dir=cache_dir),
     }
     if as_json:
         typer.echo(json.dumps(info, indent=2, default=str))

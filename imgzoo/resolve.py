@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Union
 
-from .errors import NoPretrainedWeightsError
+from .errors import ImgzooError, NoPretrainedWeightsError
 from .manifest import check_model_folder
 from .names import BuiltinSource, HubSource, LocalSource, ModelSource
 from .pretrained import PretrainedCfg, apply_overlay, cfg_from_dict
@@ -105,3 +105,32 @@ def locate_weights(
         )
     provenance['weights_files'] = tuple(str(p) for p in location.files)
     return replace(location, provenance=provenance)
+
+
+def describe_weights(source: ModelSource, cfg: Mapping[str, Any], *, cache_dir: Optional[PathLike] = None) -> Dict[str, Any]:
+    """Where locate_weights would take the weights of a resolved config from (files and sizes), without
+    downloading them: what `imgzoo info` shows."""
+    if cfg.get('file'):
+        path = Path(os.path.expanduser(cfg['file'])).absolute()
+        size = path.stat().st_size if path.exists() else None
+        return {'source': 'file', 'files': [{'name': str(path), 'size': size}]}
+    if isinstance(source, LocalSource):
+        try:
+            location = local.find_weights(source.path)
+        except ImgzooError as e:  # shown as a note: info describes, it does not fail on a broken folder
+            return {'source': 'local', 'folder': str(source.path), 'files': [], 'note': str(e)}
+        files = [location.index_file] if location.index_file else []
+        files += list(location.files)
+        manifest = (source.path / 'checksums.sha256').is_file()
+        return {
+            'source': 'local', 'folder': str(source.path),
+            'files': [{'name': p.name, 'size': p.stat().st_size} for p in files],
+            'note': 'checksums.sha256 present: check it with `imgzoo verify`' if manifest else 'no checksums.sha256',
+        }
+    if cfg.get('hf_hub_id'):
+        repo_id = cfg['hf_hub_id']
+        revision = cfg.get('hf_hub_revision') if isinstance(source, HubSource) else None
+        info = {'source': 'hf-hub', 'repo': repo_id, 'revision': revision or 'main', 'commit': cfg.get('hf_hub_commit')}
+        info.update(hub.describe_weights(repo_id, revision, cfg.get('hf_hub_filename'), cache_dir))
+        return info
+    return {'source': None, 'files': [], 'note': 'no pretrained weights: use --no-pretrained, or a tag with weights'}

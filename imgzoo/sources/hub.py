@@ -29,7 +29,7 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlsplit
 
 from ..errors import (
@@ -447,3 +447,50 @@ def _find_weights(fetch: _Fetch, filename: Optional[str]) -> WeightsLocation:
         "Use pretrained=False for a randomly initialised model.",
         repo_id=fetch.repo_id, revision=fetch.revision,
     )
+
+
+def describe_weights(
+    repo_id: str, revision: Optional[str], filename: Optional[str], cache_dir: Union[str, os.PathLike, None],
+) -> Dict[str, Any]:
+    """The weights files fetch_weights would take from a repository, with sizes, without downloading weights:
+    from the hub's file listing (one request), else from what the cache holds (offline, or hub unreachable)."""
+    candidates = [filename] if filename else list(WEIGHTS_CANDIDATES)
+    listing: Dict[str, Optional[int]] = {}
+    commit = None
+    note = ''
+    if is_offline():
+        note = 'offline: showing what the cache holds'
+    else:
+        from huggingface_hub import HfApi
+        from huggingface_hub.errors import HfHubHTTPError
+
+        try:
+            model_info = HfApi(endpoint=_endpoint_arg()).model_info(repo_id, revision=revision, files_metadata=True,
+                                                                     timeout=_etag_timeout())
+            listing = {s.rfilename: s.size for s in (model_info.siblings or [])}
+            commit = model_info.sha
+        except (HfHubHTTPError, *_network_errors()) as e:  # the listing only adds detail: fall back to the cache
+            note = f'hub listing unavailable ({type(e).__name__}): showing what the cache holds'
+    if listing:
+        chosen = next((name for name in candidates if name in listing), None)
+        if chosen is None:
+            return {'files': [], 'commit': commit, 'note': f'the repository has none of {", ".join(candidates)}'}
+        names = [chosen]
+        if chosen.endswith('.index.json'):
+            index = download(repo_id, chosen, revision=revision, cache_dir=cache_dir)
+            names += read_index(index, f'{chosen} of {repo_id}')
+        return {'files': [{'name': n, 'size': listing.get(n)} for n in names], 'commit': commit, 'note': note}
+
+    from huggingface_hub import try_to_load_from_cache
+
+    cache = cache_dir_or_default(cache_dir)
+    files = []
+    for name in candidates:
+        found = try_to_load_from_cache(repo_id, name, cache_dir=cache, revision=revision)
+        if isinstance(found, str):
+            files.append({'name': name, 'size': Path(found).stat().st_size, 'cached': True})
+            commit = commit or commit_of(Path(found))
+            break
+    if not files:
+        note += '; the cache holds no weights of this repository yet'
+    return {'files': files, 'commit': commit, 'note': note}

@@ -24,6 +24,13 @@ def test_source_kinds_are_types_not_strings():
         assert not re.search(r"(?<!p\.)kind (==|!=|in) ", text), module
 
 
+def test_the_cli_finds_weights_through_the_same_code_as_create_model():
+    """`imgzoo info` and `download` resolve files through resolve / sources, never with hub calls of their own."""
+    cli = (ROOT / 'cli.py').read_text()
+    assert 'huggingface_hub' not in cli and 'HfApi' not in cli
+    assert 'describe_weights' in cli and 'locate_weights' in cli
+
+
 def test_the_resolved_config_is_built_once_and_not_edited_in_place(tiny_folder):
     source = parse_model_name(f'local:{tiny_folder}')
     resolved = resolve.resolve_model(source)
