@@ -41,8 +41,7 @@ def read_state_dict(location: WeightsLocation) -> StateDict:
         duplicated = merged.keys() & part.keys()
         if duplicated:
             raise CorruptWeightsError(
-                f"Shard {path.name} repeats tensors already read from another shard: {sorted(duplicated)[:5]}."
-            )
+                f"Shard {path.name} repeats tensors already read from another shard: {sorted(duplicated)[:5]}.", path=path)
         merged.update(part)
     return merged
 
@@ -52,14 +51,12 @@ def _sniff(path: Path, head: bytes) -> None:
     if stripped.startswith(_LFS_MAGIC):
         raise CorruptWeightsError(
             f"{path} is a Git LFS pointer, not the weights: the repository was cloned without LFS. "
-            "Run `git lfs pull` in that clone, or download the model with `imgzoo download`."
-        )
+            "Run `git lfs pull` in that clone, or download the model with `imgzoo download`.", path=path)
     lowered = stripped[:200].lower()
     if lowered.startswith((b'<!doctype html', b'<html', b'<?xml', b'<head')):
         raise CorruptWeightsError(
             f"{path} is an HTML page, not weights: a download probably saved an error or login page. "
-            "Delete it and download the weights again."
-        )
+            "Delete it and download the weights again.", path=path)
 
 
 def read_safetensors(path: Path) -> StateDict:
@@ -70,23 +67,22 @@ def read_safetensors(path: Path) -> StateDict:
             head = f.read(8)
             _sniff(path, head + f.read(200))
             if len(head) < 8:
-                raise CorruptWeightsError(f"{path} is {size} bytes long, too short to be a safetensors file.")
+                raise CorruptWeightsError(f"{path} is {size} bytes long, too short to be a safetensors file.", path=path)
             (header_len,) = struct.unpack('<Q', head)
             if header_len > min(size - 8, _MAX_HEADER):
                 raise CorruptWeightsError(
                     f"{path} is not a valid safetensors file (its header claims {header_len} bytes but the file "
-                    f"has {size}); it is truncated or not safetensors. Download or save it again."
-                )
+                    f"has {size}); it is truncated or not safetensors. Download or save it again.", path=path)
             f.seek(8)
             header_bytes = f.read(header_len)
     except OSError as e:
-        raise CorruptWeightsError(f"Cannot read {path}: {e.strerror or e}.") from None
+        raise CorruptWeightsError(f"Cannot read {path}: {e.strerror or e}.", path=path) from None
     try:
         header = json.loads(header_bytes)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise CorruptWeightsError(f"{path} has a damaged safetensors header (not JSON). Download or save it again.") from None
+        raise CorruptWeightsError(f"{path} has a damaged safetensors header (not JSON). Download or save it again.", path=path) from None
     if not isinstance(header, dict):
-        raise CorruptWeightsError(f"{path} has a damaged safetensors header.")
+        raise CorruptWeightsError(f"{path} has a damaged safetensors header.", path=path)
     data_start = 8 + header_len
     data_len = size - data_start
     entries = []
@@ -98,18 +94,17 @@ def read_safetensors(path: Path) -> StateDict:
             shape = [int(d) for d in info['shape']]
             begin, end = (int(v) for v in info['data_offsets'])
         except (KeyError, TypeError, ValueError):
-            raise CorruptWeightsError(f"{path}: tensor '{name}' has an invalid or unsupported entry {info!r:.120}.") from None
+            raise CorruptWeightsError(f"{path}: tensor '{name}' has an invalid or unsupported entry {info!r:.120}.", path=path) from None
         numel = 1
         for d in shape:
             numel *= d
         itemsize = torch.empty((), dtype=dtype).element_size()
         if end - begin != numel * itemsize or begin < 0:
-            raise CorruptWeightsError(f"{path}: tensor '{name}' has offsets that do not match its shape {shape}.")
+            raise CorruptWeightsError(f"{path}: tensor '{name}' has offsets that do not match its shape {shape}.", path=path)
         if end > data_len:
             raise CorruptWeightsError(
                 f"{path} is truncated: tensor '{name}' needs bytes up to {data_start + end} but the file has {size}. "
-                "Download or save it again."
-            )
+                "Download or save it again.", path=path)
         entries.append((name, dtype, shape, begin, end, itemsize))
     if not entries:
         return {}
@@ -135,7 +130,7 @@ def read_pickle(path: Path, use_ema: bool = True) -> StateDict:
         with open(path, 'rb') as f:
             _sniff(path, f.read(256))
     except OSError as e:
-        raise CorruptWeightsError(f"Cannot read {path}: {e.strerror or e}.") from None
+        raise CorruptWeightsError(f"Cannot read {path}: {e.strerror or e}.", path=path) from None
     mmap = zipfile.is_zipfile(path)
     try:
         obj = torch.load(path, map_location='cpu', weights_only=True, mmap=mmap)
@@ -143,13 +138,11 @@ def read_pickle(path: Path, use_ema: bool = True) -> StateDict:
         raise UnsafeCheckpointError(
             f"Refused to load {path}: it is a pickle that needs code beyond plain tensors to load "
             f"({str(e).splitlines()[-1] if str(e) else 'unsafe content'}). imgzoo never runs code from weights files. "
-            "If you trust and wrote this file, re-save its state_dict with safetensors."
-        ) from None
+            "If you trust and wrote this file, re-save its state_dict with safetensors.", path=path) from None
     except (RuntimeError, EOFError, ValueError, zipfile.BadZipFile, KeyError, OSError) as e:
         raise CorruptWeightsError(
             f"{path} could not be read as PyTorch weights ({type(e).__name__}: {str(e).splitlines()[0][:200]}). "
-            "The file is truncated or not a checkpoint; download or save it again."
-        ) from None
+            "The file is truncated or not a checkpoint; download or save it again.", path=path) from None
     return unwrap_checkpoint(obj, str(path), use_ema=use_ema)
 
 

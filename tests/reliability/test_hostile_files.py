@@ -34,6 +34,8 @@ def raises_cleanly(error: Type[Exception], call, *args, **kwargs) -> str:
     assert info.value.__cause__ is None and (info.value.__context__ is None or info.value.__suppress_context__)
     raised_in = Path(str(info.traceback[-1].path))
     assert IMGZOO_DIR in raised_in.parents, f'raised from {raised_in}, not from imgzoo'
+    if isinstance(info.value, (imgzoo.CorruptWeightsError, imgzoo.UnsafeCheckpointError)):
+        assert info.value.path, 'a weights error names the file it is about in its path field'
     return str(info.value)
 
 
