@@ -180,6 +180,9 @@ def _same_kind(value: Any, default: Any) -> bool:
     if isinstance(default, bool):
         return isinstance(value, bool)
     if isinstance(default, (int, float)):
+        if isinstance(value, (tuple, list)) and isinstance(default, int):
+            # A size per dimension where the default is one size for all (img_size=[224, 224], as timm saves it).
+            return bool(value) and all(_same_kind(v, default) for v in value)
         return isinstance(value, (int, float)) and not isinstance(value, bool) and (
             isinstance(default, float) or isinstance(value, int) or float(value).is_integer())
     if isinstance(default, str):
