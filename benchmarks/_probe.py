@@ -1,6 +1,6 @@
 """One measurement in a fresh process: python benchmarks/_probe.py LOADER ARCH FOLDER.
 
-Prints one JSON line: seconds to create the model, to the first prediction (create + one
+Prints one JSON line: seconds to create the model (wall clock and CPU time), to the first prediction (create + one
 forward pass), a steady forward pass, and peak resident memory above the `import torch` baseline.
 LOADER is 'imgzoo', 'timm' or 'floor' (read every byte of the weights file with safetensors).
 """
@@ -40,14 +40,14 @@ def main() -> None:
         start = time.perf_counter()
         if loader == 'imgzoo':
             import imgzoo
-            imported = time.perf_counter()
+            imported, imported_cpu = time.perf_counter(), time.process_time()
             model = imgzoo.create_model(f'local:{folder}', pretrained=True)
         else:
             import timm
-            imported = time.perf_counter()
+            imported, imported_cpu = time.perf_counter(), time.process_time()
             model = timm.create_model(f'local-dir:{folder}', pretrained=True)
         model.eval()
-        created = time.perf_counter()
+        created, created_cpu = time.perf_counter(), time.process_time()
         with torch.no_grad():
             model(x)
         first = time.perf_counter()
@@ -58,7 +58,7 @@ def main() -> None:
                 model(x)
                 steady.append(time.perf_counter() - t0)
         result.update(
-            import_s=imported - start, create_s=created - imported, first_prediction_s=first - imported,
+            import_s=imported - start, create_s=created - imported, create_cpu_s=created_cpu - imported_cpu, first_prediction_s=first - imported,
             steady_forward_s=statistics.median(steady),
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

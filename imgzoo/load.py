@@ -21,58 +21,68 @@ from .errors import StateDictMismatchError
 StateDict = Dict[str, torch.Tensor]
 
 
-class _Entry(NamedTuple):
-    module: nn.Module
-    name: str
-    is_param: bool
-    tensor: torch.Tensor
+# One entry of the model's state dict: (owning module, attribute name, is a parameter, current tensor).
+_Entry = Tuple[nn.Module, str, bool, torch.Tensor]
 
 
 class _Walk(NamedTuple):
     entries: Dict[str, _Entry]  # the model's state dict, in its order, with the owner of each tensor
     modules: List[Tuple[str, nn.Module]]  # every module once, as named_modules() lists them
+    unsaved: List[nn.Module]  # modules with non-persistent buffers
     plain: bool  # state_dict() and load_state_dict() of every module are nn.Module's own (or BatchNorm's)
+    meta: bool  # some tensor is on the meta device
 
 
 _PLAIN_SAVE = nn.Module._save_to_state_dict
 _PLAIN_STATE_DICT = nn.Module.state_dict
 _PLAIN_LOADS = (nn.Module._load_from_state_dict, _NormBase._load_from_state_dict)
 _PLAIN_EXTRA_STATE = nn.Module.set_extra_state
+_plain_classes: Dict[type, bool] = {}
 
 
-def _is_plain(module: nn.Module) -> bool:
-    cls = type(module)
-    return (cls._save_to_state_dict is _PLAIN_SAVE and cls.state_dict is _PLAIN_STATE_DICT
-            and cls._load_from_state_dict in _PLAIN_LOADS and cls.set_extra_state is _PLAIN_EXTRA_STATE
-            and not module._state_dict_hooks and not module._state_dict_pre_hooks
-            and not module._load_state_dict_pre_hooks and not module._load_state_dict_post_hooks)
+def _is_plain_class(cls: type) -> bool:
+    plain = _plain_classes[cls] = (
+        cls._save_to_state_dict is _PLAIN_SAVE and cls.state_dict is _PLAIN_STATE_DICT
+        and cls._load_from_state_dict in _PLAIN_LOADS and cls.set_extra_state is _PLAIN_EXTRA_STATE)
+    return plain
 
 
 def _walk(model: nn.Module) -> _Walk:
     entries: Dict[str, _Entry] = {}
     modules: List[Tuple[str, nn.Module]] = []
+    unsaved: List[nn.Module] = []
     seen: Set[int] = set()
-    plain = True
-
-    def visit(module: nn.Module, prefix: str) -> None:
-        nonlocal plain
+    plain_classes = _plain_classes
+    plain, meta = True, False
+    stack: List[Tuple[str, nn.Module]] = [('', model)]
+    while stack:  # depth first, parents before children: the order of state_dict() and named_modules()
+        prefix, module = stack.pop()
         if id(module) not in seen:
             seen.add(id(module))
             modules.append((prefix[:-1], module))
-        plain = plain and _is_plain(module)
+        if plain:
+            class_plain = plain_classes.get(type(module))
+            plain = (class_plain if class_plain is not None else _is_plain_class(type(module))) and not (
+                module._state_dict_hooks or module._state_dict_pre_hooks or module._load_state_dict_pre_hooks
+                or module._load_state_dict_post_hooks)
         for name, param in module._parameters.items():
             if param is not None:
-                entries[prefix + name] = _Entry(module, name, True, param)
-        skip = module._non_persistent_buffers_set
-        for name, buffer in module._buffers.items():
-            if buffer is not None and name not in skip:
-                entries[prefix + name] = _Entry(module, name, False, buffer)
-        for name, child in module._modules.items():
-            if child is not None:
-                visit(child, prefix + name + '.')
-
-    visit(model, '')
-    return _Walk(entries, modules, plain and _is_plain(model))
+                entries[prefix + name] = (module, name, True, param)
+                meta = meta or param.is_meta
+        if module._buffers:
+            skip = module._non_persistent_buffers_set
+            for name, buffer in module._buffers.items():
+                if buffer is None:
+                    continue
+                meta = meta or buffer.is_meta
+                if name in skip:
+                    unsaved.append(module)
+                else:
+                    entries[prefix + name] = (module, name, False, buffer)
+        children = module._modules
+        if children:
+            stack.extend(reversed([(f'{prefix}{name}.', child) for name, child in children.items() if child is not None]))
+    return _Walk(entries, modules, unsaved, plain, meta)
 
 
 def _check(walk: _Walk, state_dict: StateDict, allowed: Set[str], architecture: str, source: str) -> None:
@@ -81,15 +91,16 @@ def _check(walk: _Walk, state_dict: StateDict, allowed: Set[str], architecture: 
     unexpected = [k for k in state_dict if k not in expected]
     mismatched: List[Tuple[str, tuple, tuple]] = []
     wrong_dtypes: List[Tuple[str, str, str]] = []
-    for key, entry in expected.items():
+    for key, (_, _, _, target) in expected.items():
         found = state_dict.get(key)
         if found is None:
             continue
-        target = entry.tensor
+        found_dtype, target_dtype = found.dtype, target.dtype
         if found.shape != target.shape:
             mismatched.append((key, tuple(target.shape), tuple(found.shape)))
-        elif target.is_floating_point() != found.is_floating_point() or found.is_complex():
-            wrong_dtypes.append((key, str(target.dtype), str(found.dtype)))
+        elif (found_dtype is not target_dtype and target_dtype.is_floating_point != found_dtype.is_floating_point) \
+                or found_dtype.is_complex:
+            wrong_dtypes.append((key, str(target_dtype), str(found_dtype)))
     if missing or unexpected or mismatched or wrong_dtypes:
         raise StateDictMismatchError(architecture, missing, unexpected, mismatched, source, wrong_dtypes)
 
@@ -120,26 +131,29 @@ def load_into_model(
     walk = _walk(model)
     _check(walk, state_dict, set(allowed_missing), architecture, source)
     target_device = torch.device(device) if device is not None else torch.device('cpu')
-    entries = walk.entries
-    prepared: StateDict = {}
-    for key, tensor in state_dict.items():
-        current = entries[key].tensor
-        want_dtype = (dtype or current.dtype) if tensor.is_floating_point() else current.dtype
-        if tensor.dtype != want_dtype or tensor.device != target_device:
-            tensor = tensor.to(device=target_device, dtype=want_dtype)
-        prepared[key] = tensor
-    meta_model = any(entry.tensor.is_meta for entry in entries.values()) or any(
-        _is_meta(b) for _, m in walk.modules for b in m._buffers.values())
-    if meta_model and walk.plain and _can_assign_directly():
-        _assign(walk, prepared)
+    direct = walk.meta and walk.plain and _can_assign_directly()
+    if direct:
+        _assign(walk, state_dict, target_device, dtype)
     else:
-        model.load_state_dict(prepared, strict=False, assign=meta_model)
+        entries = walk.entries
+        prepared = {key: _prepare(tensor, entries[key][3], target_device, dtype)
+                    for key, tensor in state_dict.items()}
+        model.load_state_dict(prepared, strict=False, assign=walk.meta)
     if target_device.type == 'meta':
         # Shapes only, as asked: nothing to materialise; tensors the checkpoint lacked still take the dtype.
         return model.to(dtype=dtype) if dtype is not None else model
-    if meta_model:
-        _materialise_rest(model, walk, target_device, dtype)
+    if walk.meta:
+        _materialise_rest(model, walk, state_dict if direct else None, target_device, dtype)
     return model
+
+
+def _prepare(tensor: torch.Tensor, current: torch.Tensor, device: torch.device,
+             dtype: Optional[torch.dtype]) -> torch.Tensor:
+    """The checkpoint's tensor on the target device, in the asked dtype (floating point) or the model's."""
+    want_dtype = (dtype or current.dtype) if tensor.is_floating_point() else current.dtype
+    if tensor.dtype != want_dtype or tensor.device != device:
+        return tensor.to(device=device, dtype=want_dtype)
+    return tensor
 
 
 def _can_assign_directly() -> bool:
@@ -148,32 +162,47 @@ def _can_assign_directly() -> bool:
             and not torch.__future__.get_swap_module_params_on_conversion())
 
 
-def _assign(walk: _Walk, prepared: StateDict) -> None:
-    """load_state_dict(prepared, strict=False, assign=True) for a model whose modules all load as nn.Module."""
-    for key, entry in walk.entries.items():
-        tensor = prepared.get(key)
+def _assign(walk: _Walk, state_dict: StateDict, device: torch.device, dtype: Optional[torch.dtype]) -> None:
+    """load_state_dict(state_dict, strict=False, assign=True) for a model whose modules all load as nn.Module."""
+    parameter = nn.Parameter
+    make_parameter = torch.Tensor._make_subclass
+    plain_tensor = torch.Tensor
+    on_cpu = device.type == 'cpu'
+    for key, (module, name, is_param, current) in walk.entries.items():
+        tensor = state_dict.get(key)
         if tensor is None:
-            module = entry.module
-            if entry.name == 'num_batches_tracked' and isinstance(module, _NormBase) and module.track_running_stats:
+            if name == 'num_batches_tracked' and isinstance(module, _NormBase) and module.track_running_stats:
                 # What BatchNorm's loader does for a checkpoint without the counter.
-                module._buffers[entry.name] = torch.tensor(0, dtype=torch.long)
+                module._buffers[name] = torch.tensor(0, dtype=torch.long)
             continue
-        if entry.is_param:
-            if not isinstance(tensor, nn.Parameter):
-                tensor = nn.Parameter(tensor, requires_grad=entry.tensor.requires_grad)
+        if dtype is not None or tensor.dtype is not current.dtype or not (tensor.is_cpu if on_cpu else tensor.device == device):
+            tensor = _prepare(tensor, current, device, dtype)
+        if is_param:
+            if type(tensor) is plain_tensor:
+                tensor = make_parameter(parameter, tensor, current.requires_grad)  # what nn.Parameter() does
+            elif not isinstance(tensor, parameter):
+                tensor = parameter(tensor, requires_grad=current.requires_grad)
             else:
-                tensor.requires_grad_(entry.tensor.requires_grad)
-            entry.module._parameters[entry.name] = tensor
+                tensor.requires_grad_(current.requires_grad)
+            module._parameters[name] = tensor
         else:
-            entry.module._buffers[entry.name] = tensor
+            module._buffers[name] = tensor
 
 
-def _materialise_rest(model: nn.Module, walk: _Walk, device: torch.device, dtype: Optional[torch.dtype]) -> None:
-    """Give real storage to tensors the checkpoint did not provide and initialise them once."""
+def _materialise_rest(model: nn.Module, walk: _Walk, assigned: Optional[StateDict], device: torch.device,
+                      dtype: Optional[torch.dtype]) -> None:
+    """Give real storage to tensors the checkpoint did not provide and initialise them once.
+
+    When `assigned` (the state dict) was assigned directly, only modules owning a key it lacks or a
+    non-persistent buffer can still hold meta tensors; otherwise every module is looked at."""
+    candidates = None
+    if assigned is not None:
+        candidates = {id(entry[0]) for key, entry in walk.entries.items() if key not in assigned}
+        candidates.update(id(module) for module in walk.unsaved)
     init_new = getattr(model, 'init_new_module', None)
     for name, module in walk.modules:
-        if not (any(_is_meta(t) for t in module._parameters.values())
-                or any(_is_meta(t) for t in module._buffers.values())):
+        if (candidates is not None and id(module) not in candidates) or not (any(_is_meta(t) for t in module._parameters.values())
+                                                or any(_is_meta(t) for t in module._buffers.values())):
             continue
         module.to_empty(device=device, recurse=False)
         if dtype is not None:
@@ -192,7 +221,10 @@ def _materialise_rest(model: nn.Module, walk: _Walk, device: torch.device, dtype
     init_buffers = getattr(model, 'init_non_persistent_buffers', None)
     if callable(init_buffers):
         init_buffers()
+    # Directly assigned tensors are on the target device, so only the candidates can hold meta tensors.
     leftovers = [f'{name}.{tname}'.lstrip('.') for name, module in walk.modules
-                 for tensors in (module._parameters, module._buffers) for tname, t in tensors.items() if _is_meta(t)]
+                 if candidates is None or id(module) in candidates
+                 for tensors in (module._parameters, module._buffers) for tname, t in tensors.items()
+                 if t is not None and t.is_meta]
     if leftovers:
         raise RuntimeError(f"imgzoo bug: tensors left uninitialised after loading: {leftovers[:5]}.")

@@ -43,6 +43,7 @@ _ELEMENTWISE_BINARY_OPS = frozenset({
 })
 
 _META = torch.device('meta')
+_FILLED = frozenset({torch.zeros, torch.ones})
 
 # What the mode does with a function; decided once per function object.
 _PASS, _FACTORY, _SKIP_ON_META, _ELEMENTWISE = range(4)
@@ -93,8 +94,11 @@ class _MetaBuild(TorchFunctionMode):
             return func(*args, **kwargs) if kwargs else func(*args)
         kwargs = kwargs or {}
         if kind == _FACTORY:
-            if kwargs.get('device') is None:
-                kwargs['device'] = _META
+            device = kwargs.get('device')
+            if device is None:
+                device = kwargs['device'] = _META
+            if func in _FILLED and 'out' not in kwargs and (device is _META or torch.device(device).type == 'meta'):
+                func = torch.empty  # the same tensor without PyTorch's Python kernel for the (absent) values
         elif kind == _SKIP_ON_META:
             target = args[0] if args else kwargs.get('tensor', kwargs.get('self'))
             if isinstance(target, torch.Tensor) and target.is_meta:
@@ -114,6 +118,7 @@ _RESET_METHODS: Tuple[Tuple[type, str], ...] = (
 
 _local = threading.local()
 _install_lock = threading.Lock()
+_DisableTorchFunction = torch._C.DisableTorchFunction
 _builds = 0  # meta builds under way in all threads
 _installed: List[Tuple[type, str, Callable[..., Any], Callable[..., Any]]] = []
 
@@ -123,8 +128,12 @@ def _building() -> bool:
 
 
 def _all_meta(module: nn.Module) -> bool:
-    return all(t is None or t.is_meta for t in module._parameters.values()) and \
-        all(t is None or t.is_meta for t in module._buffers.values())
+    with _DisableTorchFunction():  # a tensor's attributes, read without passing through the mode
+        for tensors in (module._parameters, module._buffers):
+            for t in tensors.values():
+                if t is not None and not t.is_meta:
+                    return False
+    return True
 
 
 def _skip_on_meta(original: Callable[..., Any]) -> Callable[..., Any]:
