@@ -23,7 +23,7 @@ def main() -> None:
     loader, arch, folder = sys.argv[1], sys.argv[2], sys.argv[3]
     import torch
 
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(int(os.environ.get('BENCH_THREADS') or os.cpu_count() or 1))
     baseline = rss_bytes()
     x = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(0))
     result = {'loader': loader, 'arch': arch}

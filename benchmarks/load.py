@@ -1,6 +1,6 @@
 """Load-time benchmark: imgzoo vs timm vs the raw floor, each case in fresh subprocesses.
 
-    python benchmarks/load.py [--models resnet50 vit_large_patch16_224 ...] [--repeats 3] [--in-process 15]
+    python benchmarks/load.py [--models resnet50 vit_large_patch16_224 ...] [--repeats 3] [--threads 1] [--in-process 15]
 
 For each model a timm-saved folder (random weights, `save_for_hf`, safetensors) is written once
 under benchmarks/_work/. imgzoo's bytecode is compiled first, as in an installed package. Each
@@ -28,6 +28,7 @@ WORK = HERE / '_work'
 DEFAULT_MODELS = ['resnet50', 'vit_base_patch16_224', 'vit_large_patch16_224', 'convnext_base', 'efficientnet_b0',
                   'mobilenetv3_large_100']
 LOADERS = ('imgzoo', 'timm', 'floor')
+THREADS = 0  # torch threads in the probes; 0: one per core
 
 
 def prepare(arch: str) -> Path:
@@ -43,7 +44,7 @@ def prepare(arch: str) -> Path:
 
 
 def run_probe(loader: str, arch: str, folder: Path) -> dict:
-    env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'HF_HUB_DISABLE_TELEMETRY': '1'}
+    env = {**os.environ, 'HF_HUB_OFFLINE': '1', 'HF_HUB_DISABLE_TELEMETRY': '1', 'BENCH_THREADS': str(THREADS or '')}
     out = subprocess.run([sys.executable, str(HERE / '_probe.py'), loader, arch, str(folder)],
                          check=True, capture_output=True, text=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -165,9 +166,13 @@ def main() -> None:
     parser.add_argument('--models', nargs='+', default=DEFAULT_MODELS)
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--no-plot', action='store_true')
+    parser.add_argument('--threads', type=int, default=0,
+                        help='torch threads in the fresh-process probes (default: one per core)')
     parser.add_argument('--in-process', type=int, default=0, metavar='N',
                         help='also time N alternating create_model calls in one process after warm-up')
     args = parser.parse_args()
+    global THREADS
+    THREADS = args.threads
 
     WORK.mkdir(parents=True, exist_ok=True)
     # Read from bytecode as an installed package is (timm's is compiled in site-packages), even where

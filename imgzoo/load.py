@@ -27,7 +27,6 @@ _Entry = Tuple[nn.Module, str, bool, torch.Tensor]
 
 class _Walk(NamedTuple):
     entries: Dict[str, _Entry]  # the model's state dict, in its order, with the owner of each tensor
-    modules: List[Tuple[str, nn.Module]]  # every module once, as named_modules() lists them
     unsaved: List[nn.Module]  # modules with non-persistent buffers
     plain: bool  # state_dict() and load_state_dict() of every module are nn.Module's own (or BatchNorm's)
     meta: bool  # some tensor is on the meta device
@@ -49,17 +48,12 @@ def _is_plain_class(cls: type) -> bool:
 
 def _walk(model: nn.Module) -> _Walk:
     entries: Dict[str, _Entry] = {}
-    modules: List[Tuple[str, nn.Module]] = []
     unsaved: List[nn.Module] = []
-    seen: Set[int] = set()
     plain_classes = _plain_classes
     plain, meta = True, False
     stack: List[Tuple[str, nn.Module]] = [('', model)]
     while stack:  # depth first, parents before children: the order of state_dict() and named_modules()
         prefix, module = stack.pop()
-        if id(module) not in seen:
-            seen.add(id(module))
-            modules.append((prefix[:-1], module))
         if plain:
             class_plain = plain_classes.get(type(module))
             plain = (class_plain if class_plain is not None else _is_plain_class(type(module))) and not (
@@ -82,7 +76,7 @@ def _walk(model: nn.Module) -> _Walk:
         children = module._modules
         if children:
             stack.extend(reversed([(f'{prefix}{name}.', child) for name, child in children.items() if child is not None]))
-    return _Walk(entries, modules, unsaved, plain, meta)
+    return _Walk(entries, unsaved, plain, meta)
 
 
 def _check(walk: _Walk, state_dict: StateDict, allowed: Set[str], architecture: str, source: str) -> None:
@@ -199,10 +193,14 @@ def _materialise_rest(model: nn.Module, walk: _Walk, assigned: Optional[StateDic
     if assigned is not None:
         candidates = {id(entry[0]) for key, entry in walk.entries.items() if key not in assigned}
         candidates.update(id(module) for module in walk.unsaved)
+    # named_modules() only when some module may need it: the walk does not list them, to stay cheap.
+    modules = list(model.named_modules()) if candidates is None or candidates else []
     init_new = getattr(model, 'init_new_module', None)
-    for name, module in walk.modules:
-        if (candidates is not None and id(module) not in candidates) or not (any(_is_meta(t) for t in module._parameters.values())
-                                                or any(_is_meta(t) for t in module._buffers.values())):
+    for name, module in modules:
+        if candidates is not None and id(module) not in candidates:
+            continue
+        if not (any(_is_meta(t) for t in module._parameters.values())
+                or any(_is_meta(t) for t in module._buffers.values())):
             continue
         module.to_empty(device=device, recurse=False)
         if dtype is not None:
@@ -222,7 +220,7 @@ def _materialise_rest(model: nn.Module, walk: _Walk, assigned: Optional[StateDic
     if callable(init_buffers):
         init_buffers()
     # Directly assigned tensors are on the target device, so only the candidates can hold meta tensors.
-    leftovers = [f'{name}.{tname}'.lstrip('.') for name, module in walk.modules
+    leftovers = [f'{name}.{tname}'.lstrip('.') for name, module in modules
                  if candidates is None or id(module) in candidates
                  for tensors in (module._parameters, module._buffers) for tname, t in tensors.items()
                  if t is not None and t.is_meta]
