@@ -1,6 +1,6 @@
 """One measurement in a fresh process: python benchmarks/_probe.py LOADER ARCH FOLDER.
 
-Prints one JSON line: seconds to create the model, to the first prediction (create + one
+Prints one JSON line: seconds to create the model (wall clock and CPU time), to the first prediction (create + one
 forward pass), a steady forward pass, and peak resident memory above the `import torch` baseline.
 LOADER is 'imgzoo', 'timm' or 'floor' (read every byte of the weights file with safetensors).
 """
@@ -23,7 +23,7 @@ def main() -> None:
     loader, arch, folder = sys.argv[1], sys.argv[2], sys.argv[3]
     import torch
 
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(int(os.environ.get('BENCH_THREADS') or os.cpu_count() or 1))
     baseline = rss_bytes()
     x = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(0))
     result = {'loader': loader, 'arch': arch}
@@ -40,14 +40,14 @@ def main() -> None:
         start = time.perf_counter()
         if loader == 'imgzoo':
             import imgzoo
-            imported = time.perf_counter()
+            imported, imported_cpu = time.perf_counter(), time.process_time()
             model = imgzoo.create_model(f'local:{folder}', pretrained=True)
         else:
             import timm
-            imported = time.perf_counter()
+            imported, imported_cpu = time.perf_counter(), time.process_time()
             model = timm.create_model(f'local-dir:{folder}', pretrained=True)
         model.eval()
-        created = time.perf_counter()
+        created, created_cpu = time.perf_counter(), time.process_time()
         with torch.no_grad():
             model(x)
         first = time.perf_counter()
@@ -58,7 +58,7 @@ def main() -> None:
                 model(x)
                 steady.append(time.perf_counter() - t0)
         result.update(
-            import_s=imported - start, create_s=created - imported, first_prediction_s=first - imported,
+            import_s=imported - start, create_s=created - imported, create_cpu_s=created_cpu - imported_cpu, first_prediction_s=first - imported,
             steady_forward_s=statistics.median(steady),
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -53,9 +53,11 @@ def resolve_model(
         raise TypeError(f"Unknown model source {source!r}.")
     get_model_entrypoint(config.architecture)
     values = {**config.pretrained_cfg, **provenance, 'architecture': config.architecture}
-    builtin = get_pretrained_cfg(config.architecture)
-    for key in ('first_conv', 'classifier'):  # older config.json files lack them: the built-in table has them
-        values[key] = values.get(key) or getattr(builtin, key)
+    if not (values.get('first_conv') and values.get('classifier')):
+        # Older config.json files lack them: the built-in table has them (read only then: it costs milliseconds).
+        builtin = get_pretrained_cfg(config.architecture)
+        for key in ('first_conv', 'classifier'):
+            values[key] = values.get(key) or getattr(builtin, key)
     return ResolvedModel(config.architecture, dict(config.model_args), cfg_from_dict(values))
 
 

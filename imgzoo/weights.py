@@ -8,6 +8,7 @@ through `torch.load(weights_only=True)` only; anything that would need arbitrary
 from __future__ import annotations
 
 import json
+import math
 import mmap
 import pickle
 import struct
@@ -92,33 +93,31 @@ def read_safetensors(path: Path) -> StateDict:
         try:
             dtype = SAFETENSORS_DTYPES[info['dtype']]
             shape = [int(d) for d in info['shape']]
-            begin, end = (int(v) for v in info['data_offsets'])
+            begin, end = map(int, info['data_offsets'])
         except (KeyError, TypeError, ValueError):
             raise CorruptWeightsError(f"{path}: tensor '{name}' has an invalid or unsupported entry {info!r:.120}.", path=path) from None
-        numel = 1
-        for d in shape:
-            numel *= d
-        itemsize = torch.empty((), dtype=dtype).element_size()
-        if end - begin != numel * itemsize or begin < 0:
+        count = math.prod(shape)
+        if end - begin != count * dtype.itemsize or begin < 0 or (shape and min(shape) < 0):
             raise CorruptWeightsError(f"{path}: tensor '{name}' has offsets that do not match its shape {shape}.", path=path)
         if end > data_len:
             raise CorruptWeightsError(
                 f"{path} is truncated: tensor '{name}' needs bytes up to {data_start + end} but the file has {size}. "
                 "Download or save it again.", path=path)
-        entries.append((name, dtype, shape, begin, end, itemsize))
+        entries.append((name, dtype, shape, data_start + begin, count))
     if not entries:
         return {}
     with open(path, 'rb') as f:
         mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
     out: StateDict = {}
+    frombuffer = torch.frombuffer
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', UserWarning)
-        for name, dtype, shape, begin, end, itemsize in entries:
-            count = (end - begin) // itemsize
+        for name, dtype, shape, offset, count in entries:
             if count == 0:
                 out[name] = torch.empty(shape, dtype=dtype)
                 continue
-            out[name] = torch.frombuffer(mapping, dtype=dtype, count=count, offset=data_start + begin).reshape(shape)
+            tensor = frombuffer(mapping, dtype=dtype, count=count, offset=offset)
+            out[name] = tensor if len(shape) == 1 else tensor.view(shape)
     return out
 
 

@@ -165,10 +165,68 @@ def test_skipping_initialisation_is_local_to_the_building_thread():
     worker.start()
     assert inside.wait(timeout=30)
     layer = torch.nn.Linear(64, 64)
+    conv = torch.nn.Conv2d(16, 32, 3)
+    norm = torch.nn.BatchNorm2d(8)
     done.set()
     worker.join()
     assert results['meta'] is True
     assert not layer.weight.is_meta and float(layer.weight.detach().std()) > 0.01
+    assert float(conv.weight.detach().std()) > 0.01
+    assert torch.equal(norm.weight.detach(), torch.ones(8)) and torch.equal(norm.running_var, torch.ones(8))
+
+
+def test_meta_build_initialises_tensors_it_is_told_to_put_on_a_real_device():
+    """Only meta tensors have their initialisation skipped: a layer given device='cpu' inside the build is
+    initialised as usual."""
+    from imgzoo.meta import meta_device
+
+    with meta_device():
+        layer = torch.nn.Linear(64, 64, device='cpu')
+        norm = torch.nn.LayerNorm(32, device='cpu')
+    weight = layer.weight.detach()
+    assert not weight.is_meta and float(weight.abs().max()) <= 1 / 8 and float(weight.std()) > 0.02
+    assert torch.equal(norm.weight.detach(), torch.ones(32)) and torch.equal(norm.bias.detach(), torch.zeros(32))
+
+
+def test_meta_build_leaves_pytorch_layers_as_it_found_them():
+    """The build wraps reset_parameters of PyTorch's layers only while it runs, also when it fails."""
+    from imgzoo.meta import meta_device
+
+    methods = {cls: dict(vars(cls)) for cls in (torch.nn.Linear, torch.nn.modules.conv._ConvNd,
+                                                 torch.nn.modules.batchnorm._NormBase, torch.nn.LayerNorm,
+                                                 torch.nn.GroupNorm)}
+    with meta_device():
+        assert torch.nn.Linear.reset_parameters is not methods[torch.nn.Linear]['reset_parameters']
+        with meta_device():
+            pass
+        assert torch.nn.Linear.reset_parameters is not methods[torch.nn.Linear]['reset_parameters']
+    with pytest.raises(KeyError):
+        with meta_device():
+            raise KeyError('model bug')
+    for cls, before in methods.items():
+        assert {k: v for k, v in vars(cls).items() if 'reset' in k} == {k: v for k, v in before.items() if 'reset' in k}
+
+
+def test_load_into_model_honours_modules_that_load_themselves():
+    """A module with its own loading hook is loaded by PyTorch's load_state_dict (the hook runs); plain models
+    have their tensors assigned directly. Both give the checkpoint's tensors, uncopied."""
+    from imgzoo.load import load_into_model
+    from imgzoo.meta import meta_device
+
+    torch.manual_seed(0)
+    source = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.Linear(4, 2))
+    state = {k: v.clone() for k, v in source.state_dict().items()}
+    seen = []
+    for hooked in (False, True):
+        with meta_device():
+            model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.Linear(4, 2))
+        if hooked:
+            model[1]._register_load_state_dict_pre_hook(lambda *args, **kwargs: seen.append(args[1]))
+        load_into_model(model, dict(state))
+        loaded = model.state_dict(keep_vars=True)
+        assert all(loaded[k].data_ptr() == v.data_ptr() for k, v in state.items())
+        assert all(isinstance(p, torch.nn.Parameter) and p.requires_grad for p in model.parameters())
+    assert seen == ['1.']
 
 
 def test_every_architecture_builds_on_meta_without_symbolic_machinery():
