@@ -83,6 +83,8 @@ def create_model(
     build_args: Dict[str, Any] = {**resolved.model_args, **model_kwargs}
     build_args['num_classes'] = cfg.num_classes if num_classes is None else num_classes
     build_args['in_chans'] = int(cfg.input_size[0]) if in_chans is None else in_chans
+    if cfg.fixed_input_size and 'img_size' not in build_args and _takes(resolved.architecture, 'img_size'):
+        build_args['img_size'] = tuple(cfg.input_size[-2:])  # as timm: a fixed-size model is built at its weights' size
     features = dict(out_indices=out_indices, feature_cls=feature_cls, output_fmt=output_fmt) if features_only else None
     weights = (lambda: locate_weights(source, cfg, cache_dir=cache_dir, local_files_only=local_files_only)) \
         if pretrained else None
@@ -213,6 +215,11 @@ def _defaults(entrypoint: Callable[..., Any]) -> Dict[str, Any]:
             continue
         out.update({p.name: p.default for p in params if p.default is not p.empty})
     return out
+
+
+def _takes(architecture: str, name: str) -> bool:
+    accepted = _accepted_args(get_model_entrypoint(architecture))
+    return accepted is None or name in accepted
 
 
 def _accepted_args(entrypoint: Callable[..., Any]) -> Optional[Set[str]]:

@@ -243,13 +243,18 @@ def _plain(value: Any) -> Any:
 
 
 def assert_same_structure(ours: nn.Module, reference: nn.Module, what: str) -> None:
-    """Module by module (meta builds suffice): every module of ours is timm's or an identity / dropout, with the
+    """Module by module (meta builds suffice): every module of ours is timm's, an identity / dropout, or a
+    parameter-free part of an activation timm has, with the
     same STRUCTURE_ATTRS and, for activations (modules named act, act1, mlp_act...), the same class."""
     theirs = dict(reference.named_modules())
     for name, module in ours.named_modules():
         other = theirs.get(name)
         if other is None or isinstance(module, nn.Identity):
-            assert isinstance(module, nn.Identity) or name.endswith('drop'), f'{what}: {name} is not in timm'
+            parent = name.rpartition('.')[0]
+            inside_activation = parent in theirs and 'act' in parent.rpartition('.')[2] and not any(
+                True for _ in module.parameters())  # e.g. the GELU a gamma-scaled activation wraps
+            assert isinstance(module, (nn.Identity, nn.Dropout)) or name.endswith('drop') or inside_activation, \
+                f'{what}: {name} is not in timm'
             continue
         for attr in STRUCTURE_ATTRS:
             if hasattr(other, attr) and not isinstance(getattr(other, attr), (torch.Tensor, nn.Module)):

@@ -51,7 +51,7 @@ TIMM_ARGS = {'fbnetc_100': dict(bn_eps=1e-3)}
 
 def _meta_pair(arch: str):
     with meta_device():
-        ours = get_model_entrypoint(arch)()
+        ours = imgzoo.create_model(arch)  # the factory's defaults too (e.g. img_size from a fixed-size tag), as timm
     with torch.device('meta'):
         theirs = timm.create_model(arch, **TIMM_ARGS.get(arch, {}))
     return ours, theirs

@@ -404,6 +404,7 @@ class MobileVit(ImgzooModel):
             self.num_features = prev_chs
             self.final_conv = nn.Identity()
         self.feature_info.append(dict(num_chs=self.num_features, reduction=net_stride, module='final_conv'))
+        self.global_pool = global_pool  # kept in sync with the head, which does the pooling (as timm's)
         self.head = ClassifierHead(self.num_features, self.num_classes, pool_type=global_pool, drop_rate=drop_rate)
         self.head_hidden_size = self.head.num_features
         self._init_weights(zero_init_last)
@@ -439,6 +440,8 @@ class MobileVit(ImgzooModel):
         self.num_classes = check_num_classes(num_classes)
         self.head.reset(num_classes, global_pool)
         self.head_hidden_size = self.head.num_features
+        if global_pool is not None:
+            self.global_pool = global_pool
 
     def forward_intermediates(
         self, x: torch.Tensor, indices: Union[int, List[int], None] = None, norm: bool = False,
