@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Optional, Union
@@ -20,7 +21,7 @@ _BAD_REVISION = re.compile(r'[\x00-\x20\x7f~^:?*\[\\]|\.\.|//|@\{')
 
 
 @dataclass(frozen=True)
-class ModelSource:
+class ModelSource(ABC):
     """Where a model comes from: a BuiltinSource (registered architecture, optional pretrained tag), a HubSource
     (repository on the model hub) or a LocalSource (folder on disk). `kind` names the type in messages and JSON."""
 
@@ -28,9 +29,9 @@ class ModelSource:
     kind: ClassVar[str] = ''
     points_at_weights: ClassVar[bool] = False  # the name itself says where weights are (a folder or a repo)
 
+    @abstractmethod
     def describe(self) -> str:
         """A short human-readable form, used in messages."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ saved by `imgzoo.save_pretrained` loads back).
 """
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
+
 import math
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -493,7 +495,7 @@ def _fuse_bn(kernel: torch.Tensor, bn: nn.BatchNorm2d) -> Tuple[torch.Tensor, to
     return kernel * t, bn.bias - bn.running_mean * bn.weight / std
 
 
-class _RepBlock(nn.Module):
+class _RepBlock(nn.Module, metaclass=ABCMeta):
     """Shared half of RepVGG and MobileOne blocks: the folded conv, and folding the training branches into it.
 
     Training form: identity BatchNorm (`identity`, when shapes allow), kxk conv branch(es) (`conv_kxk`), a 1x1
@@ -508,8 +510,9 @@ class _RepBlock(nn.Module):
         return nn.Conv2d(in_chs, out_chs, kernel_size, stride=stride, padding=padding, dilation=dilation,
                          groups=groups, bias=True)
 
+    @abstractmethod
     def _kxk_branches(self) -> List[nn.Module]:
-        raise NotImplementedError
+        """The block's kxk conv+norm branches (each subclass has its own layout)."""
 
     def _identity_kernel(self, like: nn.Conv2d) -> torch.Tensor:
         """The identity map as a kxk (grouped) kernel."""
