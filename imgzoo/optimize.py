@@ -113,11 +113,13 @@ def reparameterize(model: nn.Module, inplace: bool = False) -> nn.Module:
 
 
 def prefers_channels_last(model: nn.Module, device: torch.device) -> bool:
-    """Whether channels_last is expected to be faster: convolutional trunks on CPU and CUDA."""
+    """Whether channels_last is expected to be faster: convolution + BatchNorm trunks (ResNet, EfficientNet,
+    MobileNet, RegNet, ...) on CPU and CUDA. Not transformers, and not LayerNorm ConvNets such as ConvNeXt,
+    whose norms permute to channels-last themselves (measured no faster: docs/benchmarks.md)."""
     if device.type not in ('cpu', 'cuda'):
         return False
     spatial_convs = [m for m in model.modules() if isinstance(m, nn.Conv2d) and m.kernel_size != (1, 1)]
-    return len(spatial_convs) >= 4
+    return len(spatial_convs) >= 4 and any(isinstance(m, _BatchNorm) for m in model.modules())
 
 
 def optimize_for_inference(
@@ -142,6 +144,10 @@ def optimize_for_inference(
             'optimize_for_inference needs a model in eval mode: its BatchNorm statistics are folded into '
             'the weights. Call model.eval() first (and keep training on the original model).')
     optimized = model if inplace else copy.deepcopy(model)
+    parameter = next(optimized.parameters(), None)
+    device = parameter.device if parameter is not None else torch.device('cpu')
+    if channels_last is None:
+        channels_last = prefers_channels_last(optimized, device)  # decided on the model as built, before folding
     if reparameterize:
         reparameterize_branches(optimized)
     if fold_bn and any(isinstance(m, _BatchNorm) for m in optimized.modules()):
@@ -150,10 +156,6 @@ def optimize_for_inference(
         except Exception as error:  # noqa: BLE001 - a model fx cannot trace still runs, unfolded
             warnings.warn(f'BatchNorm folding skipped: {type(model).__name__} could not be traced '
                           f'({type(error).__name__}: {error}).', RuntimeWarning, stacklevel=2)
-    parameter = next(optimized.parameters(), None)
-    device = parameter.device if parameter is not None else torch.device('cpu')
-    if channels_last is None:
-        channels_last = prefers_channels_last(optimized, device)
     if channels_last:
         optimized = optimized.to(memory_format=torch.channels_last)
     if dtype is not None:

@@ -93,3 +93,9 @@ def test_saving_an_optimized_model_is_refused_and_the_original_saves(tmp_path):
     assert not (tmp_path / 'fast').exists()
     imgzoo.save_pretrained(model, tmp_path / 'plain')
     assert (tmp_path / 'plain' / 'model.safetensors').is_file()
+
+
+def test_layernorm_convnets_stay_contiguous():
+    """ConvNeXt's norms permute to channels-last themselves: channels_last memory format measured no faster."""
+    model = _model('convnext_atto', {})
+    assert not optimize_for_inference(model).stem[0].weight.is_contiguous(memory_format=torch.channels_last)
