@@ -194,6 +194,10 @@ class ResNet(ImgzooModel):
             raise InvalidModelArgsError(f"stem_type must be '', 'deep' or 'deep_tiered', got {stem_type!r}.")
         if aa_layer not in (None, 'avg', 'blur'):
             raise InvalidModelArgsError(f"aa_layer must be None, 'avg' or 'blur', got {aa_layer!r}.")
+        for name, counts in (('layers', layers), ('channels', channels)):
+            if not isinstance(counts, (list, tuple)) or not all(
+                    isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in counts):
+                raise InvalidModelArgsError(f"{name} must be a list of 4 positive whole numbers, got {counts!r}.")
         blocks_per_stage = tuple(block) if isinstance(block, (list, tuple)) else (block,) * len(channels)
         if not len(layers) == len(channels) == len(blocks_per_stage) == 4:
             raise InvalidModelArgsError(
