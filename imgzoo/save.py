@@ -89,7 +89,7 @@ def _shards(state_dict: Dict[str, torch.Tensor], max_bytes: Optional[int]) -> Li
 
 
 def _write_weights(folder: Path, state_dict: Dict[str, torch.Tensor], safe: bool, max_bytes: Optional[int]) -> None:
-    from safetensors.torch import save_file
+    from .weights import write_safetensors
 
     state_dict = {k: v.detach().to('cpu').contiguous() for k, v in state_dict.items()}
     if not safe:
@@ -97,12 +97,12 @@ def _write_weights(folder: Path, state_dict: Dict[str, torch.Tensor], safe: bool
         return
     shards = _shards(state_dict, max_bytes)
     if len(shards) == 1:
-        save_file(state_dict, str(folder / SAFE_WEIGHTS_NAME), metadata={'format': 'pt'})
+        write_safetensors(folder / SAFE_WEIGHTS_NAME, state_dict, metadata={'format': 'pt'})
         return
     weight_map: Dict[str, str] = {}
     for i, shard in enumerate(shards, start=1):
         name = f'model-{i:05d}-of-{len(shards):05d}.safetensors'
-        save_file(shard, str(folder / name), metadata={'format': 'pt'})
+        write_safetensors(folder / name, shard, metadata={'format': 'pt'})
         weight_map.update({k: name for k in shard})
     total = sum(t.numel() * t.element_size() for t in state_dict.values())
     index = {'metadata': {'total_size': total}, 'weight_map': weight_map}
