@@ -89,13 +89,13 @@ class WindowAttention(nn.Module):
         batch_windows, tokens, _ = x.shape
         qkv = self.qkv(x).reshape(batch_windows, tokens, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4)
         q, k, v = qkv.unbind(0)
-        attn_bias = self._rel_pos_bias()
+        # timm's default (non-fused) path, op for op, so that outputs are bit-identical to timm's
+        attn = (q * self.scale) @ k.transpose(-2, -1) + self._rel_pos_bias()
         if mask is not None:
             num_windows = mask.shape[0]
-            mask = mask.view(1, num_windows, 1, tokens, tokens).expand(batch_windows // num_windows, -1, self.num_heads, -1, -1)
-            attn_bias = attn_bias + mask.reshape(-1, self.num_heads, tokens, tokens)
-        x = F.scaled_dot_product_attention(
-            q, k, v, attn_mask=attn_bias.to(q.dtype), dropout_p=self.attn_drop.p if self.training else 0.0, scale=self.scale)
+            attn = attn.view(-1, num_windows, self.num_heads, tokens, tokens) + mask.unsqueeze(1).unsqueeze(0)
+            attn = attn.view(-1, self.num_heads, tokens, tokens)
+        x = self.attn_drop(attn.softmax(dim=-1)) @ v
         x = x.transpose(1, 2).reshape(batch_windows, tokens, -1)
         return self.proj_drop(self.proj(x))
 

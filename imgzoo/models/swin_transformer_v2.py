@@ -100,16 +100,14 @@ class WindowAttention(nn.Module):
             qkv_bias = torch.cat((self.q_bias, self.k_bias, self.v_bias))
             qkv = self.qkv(x) + qkv_bias if self.qkv_bias_separate else F.linear(x, self.qkv.weight, qkv_bias)
         q, k, v = qkv.reshape(batch_windows, tokens, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4).unbind(0)
-        logit_scale = torch.clamp(self.logit_scale, max=math.log(1.0 / 0.01)).exp()
-        q = F.normalize(q, dim=-1) * logit_scale
-        k = F.normalize(k, dim=-1)
-        attn_bias = self._rel_pos_bias()
+        # timm's path op for op (cosine attention), so that outputs are bit-identical to timm's
+        attn = F.normalize(q, dim=-1) @ F.normalize(k, dim=-1).transpose(-2, -1)
+        attn = attn * torch.clamp(self.logit_scale, max=math.log(1.0 / 0.01)).exp() + self._rel_pos_bias()
         if mask is not None:
             num_windows = mask.shape[0]
-            mask = mask.view(1, num_windows, 1, tokens, tokens).expand(batch_windows // num_windows, -1, self.num_heads, -1, -1)
-            attn_bias = attn_bias + mask.reshape(-1, self.num_heads, tokens, tokens)
-        x = F.scaled_dot_product_attention(
-            q, k, v, attn_mask=attn_bias.to(q.dtype), dropout_p=self.attn_drop.p if self.training else 0.0, scale=1.0)
+            attn = attn.view(-1, num_windows, self.num_heads, tokens, tokens) + mask.unsqueeze(1).unsqueeze(0)
+            attn = attn.view(-1, self.num_heads, tokens, tokens)
+        x = self.attn_drop(attn.softmax(dim=-1)) @ v
         x = x.transpose(1, 2).reshape(batch_windows, tokens, channels)
         return self.proj_drop(self.proj(x))
 
