@@ -13,7 +13,8 @@ tools/gen_pruned_widths.py), with timm's rules:
   num_features / head_hidden_size;
 - each feature tap's num_chs becomes the width of the last conv / norm / linear layer inside its module (or,
   for a module without one, such as the stem activation, the last one before it); without a classifier,
-  num_features follows the last tap when it used to equal it.
+  num_features follows the last tap when it used to equal it;
+- the model is returned in eval mode, as timm returns it.
 
 It runs under imgzoo.meta.meta_device(): it creates modules and reads no tensor values.
 """
@@ -76,7 +77,7 @@ def adapt_to_pruned(model: ModelT, arch: str) -> ModelT:
             if getattr(model, 'head_hidden_size', 0) == model.num_features * feat_mult:
                 model.head_hidden_size = num_features * feat_mult
             model.num_features = num_features
-    return model
+    return model.eval()  # as timm's adapter leaves it: a pruned model is built in eval mode
 
 
 def _conv(old: nn.Conv2d, widths: Tuple[int, ...], keep_in: bool) -> nn.Conv2d:

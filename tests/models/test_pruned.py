@@ -93,6 +93,16 @@ def test_widths_follow_timm_under_head_options(arch, args):
     assert {k: v.shape for k, v in ours.state_dict().items()} == {k: v.shape for k, v in theirs.state_dict().items()}
 
 
+@pytest.mark.parametrize('arch', ['ecaresnet50d_pruned', 'efficientnet_b1_pruned'])
+def test_built_in_eval_mode_as_timm(arch):
+    """timm's adapter leaves a pruned model in eval mode (batch norm on running statistics); so does imgzoo."""
+    with meta_device():
+        ours = imgzoo.create_model(arch)
+    with torch.device('meta'):
+        theirs = timm.create_model(arch)
+    assert not theirs.training and not any(m.training for m in ours.modules())
+
+
 def test_features_only_maps_have_the_pruned_widths():
     model = imgzoo.create_model('efficientnet_b1_pruned', features_only=True).eval()
     with torch.no_grad():
