@@ -16,6 +16,9 @@ tools/gen_pruned_widths.py), with timm's rules:
   num_features follows the last tap when it used to equal it;
 - the model is returned in eval mode, as timm returns it.
 
+Unlike timm, a network whose layout differs from the table's (layout arguments such as `layers`, or a
+head conv left out) is refused with InvalidModelArgsError instead of being built with mismatched widths.
+
 It runs under imgzoo.meta.meta_device(): it creates modules and reads no tensor values.
 """
 from __future__ import annotations
@@ -48,13 +51,18 @@ def adapt_to_pruned(model: ModelT, arch: str) -> ModelT:
     feat_mult = global_pool.feat_mult() if hasattr(global_pool, 'feat_mult') else 1
     old_infos = [dict(info) for info in getattr(model, 'feature_info', None) or []]
 
-    for name, module in list(model.named_modules()):
-        if not isinstance(module, (nn.Conv2d, nn.BatchNorm2d, nn.Linear)):
-            continue
-        if name not in table:
-            raise InvalidModelArgsError(
-                f"'{arch}' has layer widths for its own layout only, and '{name}' is not in it: build it with "
-                "the layout arguments at their defaults (or the unpruned architecture to change the layout).")
+    layers = [(name, m) for name, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.BatchNorm2d, nn.Linear))]
+    classifier = model.get_classifier() if hasattr(model, 'get_classifier') else None
+    present = {name for name, _ in layers} | {name for name, m in model.named_modules() if m is classifier}
+    unknown = [name for name, _ in layers if name not in table]
+    missing = [name for name in table if name not in present]  # a head conv dropped, fewer blocks, ...
+    if unknown or missing:
+        what = f"'{unknown[0]}' is not in it" if unknown else f"it lacks '{missing[0]}'"
+        raise InvalidModelArgsError(
+            f"'{arch}' has layer widths for its own layout only, and {what}: build it with the layout arguments "
+            "at their defaults (or the unpruned architecture to change the layout).")
+
+    for name, module in layers:
         widths = table[name]
         if isinstance(module, nn.Conv2d):
             new: nn.Module = _conv(module, widths, keep_in=name == input_conv)

@@ -110,9 +110,13 @@ def test_features_only_maps_have_the_pruned_widths():
     assert [m.shape[1] for m in maps] == model.feature_info.channels() == [16, 12, 35, 67, 320]
 
 
-def test_layout_beyond_the_table_is_refused_with_the_layer_named():
-    with pytest.raises(InvalidModelArgsError, match=r"'layer4\.3\.conv1' is not in it.*layout arguments"):
-        imgzoo.create_model('ecaresnet50d_pruned', layers=[3, 4, 6, 4])
+@pytest.mark.parametrize('arch,args,message', [
+    ('ecaresnet50d_pruned', dict(layers=[3, 4, 6, 4]), r"'layer4\.3\.conv1' is not in it"),
+    ('ecaresnet50d_pruned', dict(layers=[3, 4, 6, 2]), r"it lacks 'layer4\.2\.conv1'"),
+])
+def test_layout_other_than_the_tables_is_refused_with_the_layer_named(arch, args, message):
+    with pytest.raises(InvalidModelArgsError, match=message + r'.*layout arguments at their defaults'):
+        imgzoo.create_model(arch, **args)
 
 
 @pytest.mark.parametrize('arch', ['ecaresnet50d_pruned', 'efficientnet_b1_pruned'])
