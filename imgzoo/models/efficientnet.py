@@ -21,6 +21,7 @@ from ..layers import check_num_classes, create_classifier, create_conv2d
 from ..layers.blocks import SqueezeExcite
 from ..registry import register_model
 from ._base import ImgzooModel, checkpoint_seq
+from ._pruned import adapt_to_pruned
 from ._efficientnet_builder import (
     BN_EPS_TF, BlockArgs, batchnorm_act, build_blocks, decode_arch_def, init_weights_goog, round_channels,
 )
@@ -528,6 +529,18 @@ def efficientnet_b8(**kwargs: Any) -> EfficientNet:
 @register_model
 def efficientnet_l2(**kwargs: Any) -> EfficientNet:
     return _efficientnet(4.3, 5.3, **kwargs)
+
+@register_model
+def efficientnet_b1_pruned(**kwargs: Any) -> EfficientNet:
+    return adapt_to_pruned(_efficientnet(1.0, 1.1, **_tf(kwargs)), 'efficientnet_b1_pruned')
+
+@register_model
+def efficientnet_b2_pruned(**kwargs: Any) -> EfficientNet:
+    return adapt_to_pruned(_efficientnet(1.1, 1.2, **_tf(kwargs)), 'efficientnet_b2_pruned')
+
+@register_model
+def efficientnet_b3_pruned(**kwargs: Any) -> EfficientNet:
+    return adapt_to_pruned(_efficientnet(1.2, 1.4, **_tf(kwargs)), 'efficientnet_b3_pruned')
 
 @register_model
 def efficientnet_es(**kwargs: Any) -> EfficientNet:

@@ -18,6 +18,7 @@ from ..features import check_output_fmt, feature_take_indices
 from ..layers import BlurPool2d, DropPath, EcaModule, SEModule, check_num_classes, create_classifier
 from ..registry import register_model
 from ._base import ImgzooModel, checkpoint_seq
+from ._pruned import adapt_to_pruned
 from ..errors import InvalidModelArgsError
 
 
@@ -572,6 +573,12 @@ def ecaresnet50d(**kwargs: Any) -> ResNet:
 
 
 @register_model
+def ecaresnet50d_pruned(**kwargs: Any) -> ResNet:
+    """ECA-ResNet-50-D pruned (Zhang et al. 2020, arXiv:2002.08258): ecaresnet50d at the widths of timm's pruning file."""
+    return adapt_to_pruned(ecaresnet50d(**kwargs), 'ecaresnet50d_pruned')
+
+
+@register_model
 def ecaresnet50t(**kwargs: Any) -> ResNet:
     """ECA-ResNet-50-T."""
     return _resnet(Bottleneck, (3, 4, 6, 3), **{**dict(stem_width=32, stem_type='deep_tiered', avg_down=True, attn_layer='eca'), **kwargs})
@@ -587,6 +594,12 @@ def ecaresnetlight(**kwargs: Any) -> ResNet:
 def ecaresnet101d(**kwargs: Any) -> ResNet:
     """ECA-ResNet-101-D."""
     return _resnet(Bottleneck, (3, 4, 23, 3), **{**dict(stem_width=32, stem_type='deep', avg_down=True, attn_layer='eca'), **kwargs})
+
+
+@register_model
+def ecaresnet101d_pruned(**kwargs: Any) -> ResNet:
+    """ECA-ResNet-101-D pruned (Zhang et al. 2020, arXiv:2002.08258): ecaresnet101d at the widths of timm's pruning file."""
+    return adapt_to_pruned(ecaresnet101d(**kwargs), 'ecaresnet101d_pruned')
 
 
 @register_model

@@ -3,7 +3,8 @@
 efficientnet_b0 (ds + ir + SE, the compiled case), tf_efficientnetv2_b0 (cn + er, TF 'same' padding),
 tf_mixnet_s (mixed-kernel and grouped 1x1 convs), tf_efficientnet_cc_b0_4e (CondConv experts),
 mobilenetv1_100 (dsa: activation after the pointwise conv), mobilenet_edgetpu_v2_xs (grouped Fused-MBConv),
-efficientnet_es (EdgeTPU forced input width) and mobilenetv2_050 (fix-less width scaling).
+efficientnet_es (EdgeTPU forced input width), mobilenetv2_050 (fix-less width scaling) and
+efficientnet_b1_pruned (layers rebuilt at pruned widths).
 """
 from . import Case
 
@@ -16,4 +17,5 @@ CASES = [
     Case('mobilenet_edgetpu_v2_xs'),
     Case('efficientnet_es'),
     Case('mobilenetv2_050'),
+    Case('efficientnet_b1_pruned'),
 ]

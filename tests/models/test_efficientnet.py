@@ -40,7 +40,7 @@ def test_registered_archs_include_the_family():
     from imgzoo.registry import get_model_family
 
     assert all(get_model_family(a) == 'efficientnet' for a in ARCHS)
-    assert len([a for a in imgzoo.list_models() if get_model_family(a) == 'efficientnet']) == 99
+    assert len([a for a in imgzoo.list_models() if get_model_family(a) == 'efficientnet']) == 102
     assert all(imgzoo.get_pretrained_cfg(a).classifier == 'classifier' for a in ARCHS)
 
 

@@ -27,7 +27,7 @@ ARCHS = [
     'resnetaa101d', 'seresnetaa50d', 'seresnextaa101d_32x8d', 'seresnextaa201d_32x8d', 'resnetrs50', 'resnetrs101',
     'resnetrs152', 'resnetrs200', 'resnetrs270', 'resnetrs350', 'resnetrs420', 'test_resnet',
 ]
-NOT_YET = ('ecaresnet50d_pruned', 'ecaresnet101d_pruned')  # channel counts read from timm's pruning files
+PRUNED = ('ecaresnet50d_pruned', 'ecaresnet101d_pruned')  # fixed widths, full size: tests/models/test_pruned.py
 SHALLOW = ('resnet10t', 'resnet14t', 'resnet18', 'resnet18d', 'resnet26', 'resnet26t', 'resnet26d', 'seresnet18',
            'ecaresnet26t', 'resnetblur18', 'test_resnet')
 WIDE = ('wide_resnet50_2', 'wide_resnet101_2', 'resnext101_32x16d', 'resnext101_32x32d')
@@ -53,7 +53,7 @@ DISTINCT = distinct_networks(ARCHS, reduced)
 def test_registered_archs_are_timms_family():
     import timm
 
-    assert sorted(set(timm.list_models(module='resnet')) - set(NOT_YET)) == sorted(ARCHS)
+    assert sorted(set(timm.list_models(module='resnet')) - set(PRUNED)) == sorted(ARCHS)
     assert all(imgzoo.is_model(arch) for arch in ARCHS)
 
 
