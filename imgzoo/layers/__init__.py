@@ -6,6 +6,7 @@ from .classifier_cl import ClNormMlpClassifierHead
 from .classifier_nhwc import NhwcClassifierHead, NhwcGlobalPool
 from .diff_attention import DiffAttention
 from .drop import drop_path, DropPath
+from .drop_block import drop_block_2d, DropBlock2d
 from .eca import EcaModule
 from .evo_norm import EvoNorm2dS0, FilterResponseNormTlu2d
 from .glu import GluMlp, SwiGLU, SwiGLUPacked
@@ -29,6 +30,7 @@ __all__ = [
     'AttentionPool2d',
     'BatchNormAct2d', 'BlurPool2d', 'check_num_classes', 'ClNormMlpClassifierHead', 'CondConv2d', 'Conv2dSame', 'ConvNormAct', 'create_act',
     'create_classifier', 'create_conv2d', 'create_conv2d_any', 'creating_on_meta', 'DiffAttention', 'drop_path',
+    'drop_block_2d', 'DropBlock2d',
     'DropPath', 'EcaModule', 'EvoNorm2dS0', 'FilterResponseNormTlu2d', 'get_act_layer', 'get_padding', 'GlobalPool2d',
     'GluMlp', 'GroupNormAct', 'LayerNorm2d', 'log_spaced_relative_coords', 'make_divisible', 'MixedConv2d', 'Mlp',
     'NhwcClassifierHead', 'NhwcGlobalPool', 'pad_same', 'QuickGELU', 'relative_position_index',
