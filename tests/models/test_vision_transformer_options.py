@@ -70,7 +70,7 @@ def test_jax_scheme_properties():
     """Independent of timm: zero head, -log(C) head bias with nlhb, tiny normal MLP biases, zero attention
     biases, xavier-uniform Linear weights and lecun-normal (std sqrt(1 / fan_in)) patch projection."""
     torch.manual_seed(0)
-    model = imgzoo.create_model(TINY, weight_init='jax', depth=4, num_classes=10)
+    model = imgzoo.create_model(TINY, weight_init='jax', depth=4, num_classes=10).requires_grad_(False)
     assert not model.head.weight.any() and not model.head.bias.any()
     nlhb = imgzoo.create_model(TINY, weight_init='jax_nlhb', depth=1, num_classes=10)
     assert torch.allclose(nlhb.head.bias, torch.full((10,), -math.log(10)))
@@ -89,7 +89,7 @@ def test_moco_scheme_properties():
     """Independent of timm: q, k and v uniform with the bound of a (dim x dim) matrix each, other Linear
     xavier-uniform, zero biases, the patch projection left at PyTorch's uniform bound 1 / sqrt(fan_in)."""
     torch.manual_seed(0)
-    model = imgzoo.create_model(TINY, weight_init='moco', depth=2)
+    model = imgzoo.create_model(TINY, weight_init='moco', depth=2).requires_grad_(False)
     qkv = model.blocks[0].attn.qkv.weight
     bound = math.sqrt(6 / (qkv.shape[0] // 3 + qkv.shape[1]))
     assert bound * 0.98 < float(qkv.abs().max()) <= bound
@@ -126,17 +126,18 @@ def test_patch_dropout_training_forward_matches_timm_with_the_same_seed(arch, mo
     x = seeded_input((2, 3, size, size))
     reference.train()
     ours.train()
-    torch.manual_seed(3)
-    expected = reference.forward_features(x)
-    torch.manual_seed(3)
-    got = ours.forward_features(x)
-    num_patches = ours.patch_embed.num_patches
-    assert got.shape[1] == ours.num_prefix_tokens + int(num_patches * (1 - model_args['patch_drop_rate']))
-    assert_close(got, expected, f'{arch} training forward with patch dropout')
-    torch.manual_seed(3)
-    logits = reference(x)
-    torch.manual_seed(3)
-    assert_close(ours(x), logits, f'{arch} training logits with patch dropout')
+    with torch.no_grad():  # training mode (the dropout draws), without building a graph
+        torch.manual_seed(3)
+        expected = reference.forward_features(x)
+        torch.manual_seed(3)
+        got = ours.forward_features(x)
+        num_patches = ours.patch_embed.num_patches
+        assert got.shape[1] == ours.num_prefix_tokens + int(num_patches * (1 - model_args['patch_drop_rate']))
+        assert_close(got, expected, f'{arch} training forward with patch dropout')
+        torch.manual_seed(3)
+        logits = reference(x)
+        torch.manual_seed(3)
+        assert_close(ours(x), logits, f'{arch} training logits with patch dropout')
     ours.eval()
     with torch.no_grad():
         assert ours.forward_features(x).shape[1] == ours.num_prefix_tokens + num_patches
