@@ -15,7 +15,11 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..features import check_output_fmt, feature_take_indices
-from ..layers import BlurPool2d, DropPath, EcaModule, SEModule, check_num_classes, create_classifier
+from ..layers import (
+    BlurPool2d, DropBlock2d, DropPath, EcaModule, SEModule, check_num_classes, create_act, create_classifier,
+    get_act_layer, get_padding,
+)
+from ..layers.pool_same import AvgPool2dSame
 from ..registry import register_model
 from ._base import ImgzooModel, checkpoint_seq
 from ._pruned import adapt_to_pruned
@@ -26,15 +30,23 @@ from ..errors import InvalidModelArgsError
 NormLayer = Callable[[int], nn.Module]
 AttnLayer = Optional[Callable[[int], nn.Module]]
 AaLayer = Optional[str]
+ActLayer = Union[str, Callable[..., nn.Module]]
+DropBlockLayer = Optional[Callable[[], nn.Module]]
+OUTPUT_STRIDES = (8, 16, 32)
+BLOCK_ARGS = ('attn_layer',)
 
 
-def _attn_layer(attn_layer: Optional[str]) -> AttnLayer:
-    """The attention module class for a block's `se` slot: 'se', 'se_r4' (ResNet-RS, rd_ratio 1/4), 'eca' or None."""
+def _attn_layer(attn_layer: Union[str, Callable[[int], nn.Module], None]) -> AttnLayer:
+    """The attention module class for a block's `se` slot: 'se', 'se_r4' (ResNet-RS, rd_ratio 1/4), 'eca', a module
+    class taking the channel count, or None."""
     if attn_layer is None:
         return None
+    if callable(attn_layer):
+        return attn_layer
     layers = {'se': SEModule, 'se_r4': partial(SEModule, rd_ratio=0.25), 'eca': EcaModule}
     if attn_layer not in layers:
-        raise InvalidModelArgsError(f"attn_layer must be one of {tuple(layers)} or None, got {attn_layer!r}.")
+        raise InvalidModelArgsError(
+            f"attn_layer must be one of {tuple(layers)}, a module class or None, got {attn_layer!r}.")
     return layers[attn_layer]
 
 
@@ -59,6 +71,15 @@ def _aa(aa_layer: AaLayer, channels: int, stride: int, enable: bool = True) -> n
     return BlurPool2d(channels=channels, stride=stride)
 
 
+def drop_blocks(drop_prob: float = 0.0) -> List[DropBlockLayer]:
+    """DropBlock constructors per stage, as timm's: none in layer1/layer2, 5x5 blocks at a quarter of the rate
+    in layer3, 3x3 blocks in layer4."""
+    if not drop_prob:
+        return [None] * 4
+    return [None, None, partial(DropBlock2d, drop_prob=drop_prob, block_size=5, gamma_scale=0.25),
+            partial(DropBlock2d, drop_prob=drop_prob, block_size=3, gamma_scale=1.0)]
+
+
 class BasicBlock(nn.Module):
     """Two 3x3 convs with a residual connection (ResNet-18/34)."""
 
@@ -67,23 +88,26 @@ class BasicBlock(nn.Module):
     def __init__(
         self, inplanes: int, planes: int, stride: int = 1, downsample: Optional[nn.Module] = None,
         cardinality: int = 1, base_width: int = 64, reduce_first: int = 1, norm_layer: NormLayer = nn.BatchNorm2d,
-        attn_layer: AttnLayer = None, aa_layer: AaLayer = None, drop_path: float = 0.0,
+        attn_layer: AttnLayer = None, aa_layer: AaLayer = None, drop_path: float = 0.0, dilation: int = 1,
+        first_dilation: Optional[int] = None, act_layer: ActLayer = 'relu', drop_block: DropBlockLayer = None,
     ) -> None:
         super().__init__()
         if cardinality != 1 or base_width != 64:
             raise InvalidModelArgsError('BasicBlock supports only cardinality=1 and base_width=64.')
         first_planes = planes // reduce_first
         outplanes = planes * self.expansion
-        use_aa = aa_layer is not None and stride == 2
-        self.conv1 = nn.Conv2d(inplanes, first_planes, 3, stride=1 if use_aa else stride, padding=1, bias=False)
+        first_dilation = first_dilation or dilation
+        use_aa = aa_layer is not None and (stride == 2 or first_dilation != dilation)
+        self.conv1 = nn.Conv2d(inplanes, first_planes, 3, stride=1 if use_aa else stride, padding=first_dilation,
+                               dilation=first_dilation, bias=False)
         self.bn1 = norm_layer(first_planes)
-        self.drop_block = nn.Identity()
-        self.act1 = nn.ReLU(inplace=True)
+        self.drop_block = drop_block() if drop_block is not None else nn.Identity()
+        self.act1 = create_act(act_layer, inplace=True)
         self.aa = _aa(aa_layer, first_planes, stride, enable=use_aa)
-        self.conv2 = nn.Conv2d(first_planes, outplanes, 3, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(first_planes, outplanes, 3, padding=dilation, dilation=dilation, bias=False)
         self.bn2 = norm_layer(outplanes)
         self.se = attn_layer(outplanes) if attn_layer is not None else None
-        self.act2 = nn.ReLU(inplace=True)
+        self.act2 = create_act(act_layer, inplace=True)
         self.downsample = downsample
         self.drop_path = DropPath(drop_path) if drop_path > 0 else None
 
@@ -109,26 +133,28 @@ class Bottleneck(nn.Module):
     def __init__(
         self, inplanes: int, planes: int, stride: int = 1, downsample: Optional[nn.Module] = None,
         cardinality: int = 1, base_width: int = 64, reduce_first: int = 1, norm_layer: NormLayer = nn.BatchNorm2d,
-        attn_layer: AttnLayer = None, aa_layer: AaLayer = None, drop_path: float = 0.0,
+        attn_layer: AttnLayer = None, aa_layer: AaLayer = None, drop_path: float = 0.0, dilation: int = 1,
+        first_dilation: Optional[int] = None, act_layer: ActLayer = 'relu', drop_block: DropBlockLayer = None,
     ) -> None:
         super().__init__()
         width = int(math.floor(planes * (base_width / 64)) * cardinality)
         first_planes = width // reduce_first
         outplanes = planes * self.expansion
-        use_aa = aa_layer is not None and stride == 2
+        first_dilation = first_dilation or dilation
+        use_aa = aa_layer is not None and (stride == 2 or first_dilation != dilation)
         self.conv1 = nn.Conv2d(inplanes, first_planes, 1, bias=False)
         self.bn1 = norm_layer(first_planes)
-        self.act1 = nn.ReLU(inplace=True)
-        self.conv2 = nn.Conv2d(first_planes, width, 3, stride=1 if use_aa else stride, padding=1,
-                               groups=cardinality, bias=False)
+        self.act1 = create_act(act_layer, inplace=True)
+        self.conv2 = nn.Conv2d(first_planes, width, 3, stride=1 if use_aa else stride, padding=first_dilation,
+                               dilation=first_dilation, groups=cardinality, bias=False)
         self.bn2 = norm_layer(width)
-        self.drop_block = nn.Identity()
-        self.act2 = nn.ReLU(inplace=True)
+        self.drop_block = drop_block() if drop_block is not None else nn.Identity()
+        self.act2 = create_act(act_layer, inplace=True)
         self.aa = _aa(aa_layer, width, stride, enable=use_aa)
         self.conv3 = nn.Conv2d(width, outplanes, 1, bias=False)
         self.bn3 = norm_layer(outplanes)
         self.se = attn_layer(outplanes) if attn_layer is not None else None
-        self.act3 = nn.ReLU(inplace=True)
+        self.act3 = create_act(act_layer, inplace=True)
         self.downsample = downsample
         self.drop_path = DropPath(drop_path) if drop_path > 0 else None
 
@@ -151,15 +177,26 @@ Block = Union[Type[BasicBlock], Type[Bottleneck]]
 
 
 def _downsample(inplanes: int, outplanes: int, stride: int, avg_down: bool, kernel_size: int = 1,
-                norm_layer: NormLayer = nn.BatchNorm2d) -> Optional[nn.Module]:
+                norm_layer: NormLayer = nn.BatchNorm2d, dilation: int = 1,
+                first_dilation: Optional[int] = None) -> Optional[nn.Module]:
+    """The shortcut projection of a stage's first block (None where the shapes already match); in a dilated
+    stage the conv keeps its kernel with the previous stage's dilation, and the average pool pads 'same'."""
     if stride == 1 and inplanes == outplanes:
         return None
     if not avg_down:
-        kernel_size = 1 if stride == 1 else kernel_size
-        padding = ((stride - 1) + (kernel_size - 1)) // 2
-        return nn.Sequential(nn.Conv2d(inplanes, outplanes, kernel_size, stride=stride, padding=padding, bias=False),
-                             norm_layer(outplanes))
-    pool: nn.Module = nn.Identity() if stride == 1 else nn.AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False)
+        kernel_size = 1 if stride == 1 and dilation == 1 else kernel_size
+        first_dilation = (first_dilation or dilation) if kernel_size > 1 else 1
+        padding = get_padding(kernel_size, stride, first_dilation)
+        return nn.Sequential(nn.Conv2d(inplanes, outplanes, kernel_size, stride=stride, padding=padding,
+                                       dilation=first_dilation, bias=False), norm_layer(outplanes))
+    avg_stride = stride if dilation == 1 else 1
+    pool: nn.Module
+    if stride == 1 and dilation == 1:
+        pool = nn.Identity()
+    elif avg_stride == 1 and dilation > 1:
+        pool = AvgPool2dSame(2, avg_stride, ceil_mode=True, count_include_pad=False)
+    else:
+        pool = nn.AvgPool2d(2, avg_stride, ceil_mode=True, count_include_pad=False)
     return nn.Sequential(pool, nn.Conv2d(inplanes, outplanes, 1, stride=1, bias=False), norm_layer(outplanes))
 
 
@@ -189,8 +226,37 @@ class ResNet(ImgzooModel):
         drop_rate: float = 0.0,
         drop_path_rate: float = 0.0,
         zero_init_last: bool = True,
+        output_stride: int = 32,
+        act_layer: ActLayer = 'relu',
+        drop_block_rate: float = 0.0,
+        block_args: Optional[Dict[str, Any]] = None,
     ) -> None:
+        """
+        Args:
+            output_stride: 32, 16 or 8: the later stages keep the resolution of the stage that reaches this
+                stride, with dilated 3x3 convs instead of striding (for dense prediction).
+            act_layer: activation name ('relu', 'silu', ...) or class, for the stem and every block.
+            drop_block_rate: DropBlock in layer3 (5x5 blocks, a quarter of the rate) and layer4 (3x3), training only.
+            block_args: extra block options, as timm's: {'attn_layer': 'se' | 'se_r4' | 'eca' | class | None}.
+                Given, it replaces the architecture's block options (as in timm, where it replaces the builder's).
+            The other arguments are timm's; norm_layer is 'batchnorm' or 'groupnorm', aa_layer None, 'avg' or 'blur',
+            attn_layer as in block_args.
+        """
         super().__init__()
+        if output_stride not in OUTPUT_STRIDES:
+            raise InvalidModelArgsError(
+                f"output_stride must be one of {OUTPUT_STRIDES} (the stride of the last feature map), "
+                f"got {output_stride!r}.")
+        if isinstance(drop_block_rate, bool) or not isinstance(drop_block_rate, (int, float)) \
+                or not 0.0 <= drop_block_rate <= 1.0:
+            raise InvalidModelArgsError(f"drop_block_rate must be a number in [0, 1], got {drop_block_rate!r}.")
+        if block_args is not None:
+            if not isinstance(block_args, dict) or any(k not in BLOCK_ARGS for k in block_args):
+                raise InvalidModelArgsError(
+                    f"block_args must be a dict with keys from {BLOCK_ARGS} (the other block options are ResNet "
+                    f"arguments: cardinality, base_width, norm_layer, aa_layer, act_layer...), got {block_args!r}.")
+            attn_layer, use_se = block_args.get('attn_layer'), False
+        act = get_act_layer(act_layer)
         if stem_type not in ('', 'deep', 'deep_tiered'):
             raise InvalidModelArgsError(f"stem_type must be '', 'deep' or 'deep_tiered', got {stem_type!r}.")
         if aa_layer not in (None, 'avg', 'blur'):
@@ -217,16 +283,16 @@ class ResNet(ImgzooModel):
             self.conv1 = nn.Sequential(
                 nn.Conv2d(in_chans, stem_chs[0], 3, stride=2, padding=1, bias=False),
                 norm(stem_chs[0]),
-                nn.ReLU(inplace=True),
+                create_act(act, inplace=True),
                 nn.Conv2d(stem_chs[0], stem_chs[1], 3, stride=1, padding=1, bias=False),
                 norm(stem_chs[1]),
-                nn.ReLU(inplace=True),
+                create_act(act, inplace=True),
                 nn.Conv2d(stem_chs[1], inplanes, 3, stride=1, padding=1, bias=False),
             )
         else:
             self.conv1 = nn.Conv2d(in_chans, inplanes, kernel_size=7, stride=2, padding=3, bias=False)
         self.bn1 = norm(inplanes)
-        self.act1 = nn.ReLU(inplace=True)
+        self.act1 = create_act(act, inplace=True)
         self.feature_info = [dict(num_chs=inplanes, reduction=2, module='act1')]
         self.maxpool: nn.Module
         if replace_stem_pool:
@@ -234,7 +300,7 @@ class ResNet(ImgzooModel):
                 nn.Conv2d(inplanes, inplanes, 3, stride=1 if aa_layer else 2, padding=1, bias=False),
                 _aa(aa_layer, inplanes, 2) if aa_layer else None,
                 norm(inplanes),
-                nn.ReLU(inplace=True),
+                create_act(act, inplace=True),
             ]))
         elif aa_layer == 'avg':
             self.maxpool = nn.AvgPool2d(2)
@@ -246,22 +312,31 @@ class ResNet(ImgzooModel):
 
         total_blocks = sum(layers)
         block_idx = 0
-        for stage_idx, (block_fn, planes, num_blocks) in enumerate(zip(blocks_per_stage, channels, layers)):
+        net_stride, dilation, prev_dilation = 4, 1, 1
+        stages = zip(blocks_per_stage, channels, layers, drop_blocks(drop_block_rate))
+        for stage_idx, (block_fn, planes, num_blocks, drop_block) in enumerate(stages):
             stride = 1 if stage_idx == 0 else 2
+            if net_stride >= output_stride:  # dilate instead of striding once the output stride is reached
+                dilation *= stride
+                stride = 1
+            else:
+                net_stride *= stride
             blocks = []
             for i in range(num_blocks):
                 dpr = drop_path_rate * block_idx / max(total_blocks - 1, 1)
                 downsample = _downsample(inplanes, planes * block_fn.expansion, stride, avg_down, down_kernel_size,
-                                         norm) if i == 0 else None
+                                         norm, dilation, prev_dilation) if i == 0 else None
                 blocks.append(block_fn(
                     inplanes, planes, stride if i == 0 else 1, downsample, cardinality=cardinality,
                     base_width=base_width, reduce_first=block_reduce_first, norm_layer=norm, attn_layer=attn,
-                    aa_layer=aa_layer, drop_path=dpr,
+                    aa_layer=aa_layer, drop_path=dpr, dilation=dilation, first_dilation=prev_dilation,
+                    act_layer=act, drop_block=drop_block,
                 ))
+                prev_dilation = dilation
                 inplanes = planes * block_fn.expansion
                 block_idx += 1
             self.add_module(f'layer{stage_idx + 1}', nn.Sequential(*blocks))
-            self.feature_info.append(dict(num_chs=inplanes, reduction=4 * 2 ** stage_idx, module=f'layer{stage_idx + 1}'))
+            self.feature_info.append(dict(num_chs=inplanes, reduction=net_stride, module=f'layer{stage_idx + 1}'))
 
         self.num_features = channels[-1] * blocks_per_stage[-1].expansion
         self.global_pool, self.fc = create_classifier(self.num_features, self.num_classes, pool_type=global_pool)

@@ -25,6 +25,7 @@ from ..layers.classifier_nhwc import NhwcClassifierHead
 from ..layers.patch_embed import resample_patch_embed
 from ..layers.patch_embed import PatchEmbed
 from ..layers.relative_position import creating_on_meta, relative_position_index, resize_rel_pos_bias_table
+from ..layers.weight_init import check_weight_init, head_bias_for, init_vit_module, named_apply, trunc_normal_
 from ..layers.windows import (
     dynamic_shifted_window_mask, shifted_window_mask, stage_window_sizes, window_partition, window_reverse,
 )
@@ -72,7 +73,7 @@ class WindowAttention(nn.Module):
         self.attn_drop = nn.Dropout(attn_drop)
         self.proj = nn.Linear(attn_dim, dim)
         self.proj_drop = nn.Dropout(proj_drop)
-        nn.init.trunc_normal_(self.relative_position_bias_table, std=0.02)
+        trunc_normal_(self.relative_position_bias_table, std=0.02)
         if not creating_on_meta():
             self.init_non_persistent_buffers()
 
@@ -261,7 +262,9 @@ class SwinTransformer(ImgzooModel):
         proj_drop_rate: float = 0.0,
         attn_drop_rate: float = 0.0,
         drop_path_rate: float = 0.1,
+        embed_layer: Callable[..., nn.Module] = PatchEmbed,
         norm_layer: Optional[Callable[[int], nn.Module]] = None,
+        weight_init: str = '',
     ) -> None:
         """
         Args:
@@ -272,6 +275,10 @@ class SwinTransformer(ImgzooModel):
                 input size divisible by the patch, computing the shift masks on each forward.
             head_dim: channels per head (default dim // num_heads).
             drop_path_rate: stochastic depth, rising linearly over all blocks to this rate.
+            embed_layer: patch-embedding class, called as timm calls it (img_size, patch_size, in_chans, embed_dim,
+                norm_layer, strict_img_size, output_fmt='NHWC').
+            weight_init: random-init scheme: '' (timm's), 'jax', 'jax_nlhb' (head bias -log(num_classes)), 'moco',
+                'reset' (nothing but the bias tables) or 'skip' (the same: for weights loaded next).
         """
         super().__init__()
         if dynamic_img_size:
@@ -279,6 +286,11 @@ class SwinTransformer(ImgzooModel):
         num_stages = len(depths)
         if len(num_heads) != num_stages:
             raise InvalidModelArgsError(f"num_heads needs one value per stage ({num_stages}), got {num_heads!r}.")
+        check_weight_init(weight_init)
+        if not callable(embed_layer) or isinstance(embed_layer, str):
+            raise InvalidModelArgsError(
+                f"embed_layer must be a patch-embedding class (like imgzoo.layers.patch_embed.PatchEmbed), "
+                f"got {embed_layer!r}.")
         norm_layer = norm_layer or nn.LayerNorm
         self.num_classes = num_classes
         self.in_chans = in_chans
@@ -291,10 +303,14 @@ class SwinTransformer(ImgzooModel):
         self.embed_dim = embed_dim
         self.num_features = embed_dims[-1]
 
-        self.patch_embed = PatchEmbed(
+        self.patch_embed = embed_layer(
             img_size=img_size, patch_size=patch_size, in_chans=in_chans, embed_dim=embed_dims[0],
-            norm_layer=norm_layer, output_fmt='NHWC', strict_img_size=strict_img_size,
+            norm_layer=norm_layer, strict_img_size=strict_img_size, output_fmt='NHWC',
         )
+        if not hasattr(self.patch_embed, 'grid_size'):
+            raise InvalidModelArgsError(
+                f"embed_layer {getattr(embed_layer, '__name__', embed_layer)!r} built a module without grid_size; "
+                "a patch embedding needs it (as PatchEmbed has).")
         grid = self.patch_embed.grid_size
         head_dims = _per_stage(head_dim, num_stages, 'head_dim')
         window_sizes = stage_window_sizes(window_size, num_stages)
@@ -322,9 +338,16 @@ class SwinTransformer(ImgzooModel):
         self.head = NhwcClassifierHead(self.num_features, num_classes, pool_type=global_pool, drop_rate=drop_rate)
         self.num_classes = num_classes
         self.head_hidden_size = self.head.num_features
-        for module in self.modules():
-            if isinstance(module, nn.Linear):
-                _init_linear(module)
+        self.weight_init_mode = 'reset' if weight_init == 'skip' else weight_init
+        if weight_init != 'skip':
+            self.init_weights()
+
+    def init_weights(self, mode: str = '') -> None:
+        """Initialise by the scheme mode (default: the weight_init the model was built with): timm's default is
+        truncated normal (std 0.02) Linear weights and zero biases; see imgzoo.layers.weight_init for the others."""
+        mode = check_weight_init(mode or self.weight_init_mode)
+        head_bias = head_bias_for(mode, self.num_classes)
+        named_apply(lambda module, name: init_vit_module(module, name, mode, head_bias), self)
 
     def init_non_persistent_buffers(self) -> None:
         """Compute relative position indices and shift masks (after a meta-device build and load)."""

@@ -47,9 +47,11 @@ from ..layers.attention_pool import AttentionPoolLatent
 from ..layers.diff_attention import DiffAttention, diff_attention_lambda
 from ..layers.glu import GluMlp, SwiGLU, SwiGLUPacked
 from ..layers.layer_scale import LayerScale
+from ..layers.patch_dropout import PatchDropout
 from ..layers.patch_embed import PatchEmbed, resample_patch_embed
 from ..layers.pos_embed import infer_square_grid, resample_abs_pos_embed
 from ..layers.rms_norm import RmsNorm
+from ..layers.weight_init import check_weight_init, head_bias_for, init_vit_module, named_apply, trunc_normal_
 from ..registry import register_model
 from ._base import ImgzooModel, checkpoint, checkpoint_seq
 
@@ -389,19 +391,6 @@ def _init_linear(module: nn.Linear) -> None:
         nn.init.zeros_(module.bias)
 
 
-def _init_vit_module(module: nn.Module) -> None:
-    if isinstance(module, nn.Linear):
-        _init_linear(module)
-    elif hasattr(module, 'init_weights'):
-        module.init_weights()
-
-
-def _named_apply_depth_first(fn: Callable[[nn.Module], None], module: nn.Module) -> None:
-    for child in module.children():
-        _named_apply_depth_first(fn, child)
-        fn(child)
-
-
 class VisionTransformer(ImgzooModel):
     """Vision Transformer with timm's token, pooling, block and normalisation options; see the module docstring."""
 
@@ -436,9 +425,13 @@ class VisionTransformer(ImgzooModel):
         dynamic_img_pad: bool = False,
         drop_rate: float = 0.0,
         pos_drop_rate: float = 0.0,
+        patch_drop_rate: float = 0.0,
         proj_drop_rate: float = 0.0,
         attn_drop_rate: float = 0.0,
         drop_path_rate: float = 0.0,
+        weight_init: str = '',
+        fix_init: bool = False,
+        embed_layer: Callable[..., nn.Module] = PatchEmbed,
         embed_norm_layer: Union[str, NormLayer, None] = None,
         norm_layer: Union[str, NormLayer, None] = None,
         act_layer: Optional[ActLayer] = None,
@@ -462,6 +455,12 @@ class VisionTransformer(ImgzooModel):
             pool_include_prefix: pool over the prefix tokens too.
             dynamic_img_size: accept any input size divisible by the patch, resampling position embeddings.
             dynamic_img_pad: pad inputs bottom/right to a multiple of the patch size.
+            patch_drop_rate: fraction of the patch tokens dropped in training (PatchDropout; prefix tokens kept).
+            weight_init: random-init scheme: '' (timm's), 'jax', 'jax_nlhb' (head bias -log(num_classes)), 'moco',
+                'reset' (tokens only) or 'skip' (none: for weights loaded next).
+            fix_init: divide each block's attn.proj and mlp.fc2 weights by sqrt(2 * (index + 1)) after init.
+            embed_layer: patch-embedding class, called as timm calls it (img_size, patch_size, in_chans,
+                embed_dim, bias, dynamic_img_pad, and strict_img_size / output_fmt / norm_layer when used).
             embed_norm_layer: norm inside the patch embedding (`patch_embed.norm`).
             norm_layer: 'layernorm', 'rmsnorm' or a constructor (default LayerNorm, eps 1e-6).
             act_layer: MLP activation name or class (default GELU).
@@ -484,6 +483,16 @@ class VisionTransformer(ImgzooModel):
             raise InvalidModelArgsError(f"depth must be a non-negative integer, got {depth!r}.")
         if embed_dim % num_heads:
             raise InvalidModelArgsError(f"embed_dim ({embed_dim}) must be divisible by num_heads ({num_heads}).")
+        check_weight_init(weight_init)
+        if isinstance(patch_drop_rate, bool) or not isinstance(patch_drop_rate, (int, float)) \
+                or not 0.0 <= patch_drop_rate < 1.0:
+            raise InvalidModelArgsError(
+                f"patch_drop_rate must be a number in [0, 1) (the fraction of patch tokens dropped in training), "
+                f"got {patch_drop_rate!r}.")
+        if not callable(embed_layer) or isinstance(embed_layer, str):
+            raise InvalidModelArgsError(
+                f"embed_layer must be a patch-embedding class (like imgzoo.layers.patch_embed.PatchEmbed), "
+                f"got {embed_layer!r}.")
         use_fc_norm = global_pool in ('avg', 'avgmax', 'max') if fc_norm is None else fc_norm
         norm_layer = _lookup('norm_layer', norm_layer, NORM_LAYERS, _ln(1e-6))
         embed_norm_layer = _lookup('embed_norm_layer', embed_norm_layer, NORM_LAYERS, None)
@@ -505,19 +514,28 @@ class VisionTransformer(ImgzooModel):
         # how a checkpoint's position embedding / patch kernel is resampled on load (set per architecture)
         self.pretrained_resample: Dict[str, Any] = dict(interpolation='bicubic', antialias=True, align_corners=None)
 
-        self.patch_embed = PatchEmbed(
-            img_size=img_size, patch_size=patch_size, in_chans=in_chans, embed_dim=embed_dim,
-            norm_layer=embed_norm_layer, bias=not pre_norm, output_fmt='NHWC' if dynamic_img_size else 'NLC',
-            strict_img_size=not dynamic_img_size, dynamic_img_pad=dynamic_img_pad,
+        embed_args: Dict[str, Any] = dict(strict_img_size=False, output_fmt='NHWC') if dynamic_img_size else {}
+        if embed_norm_layer is not None:
+            embed_args['norm_layer'] = embed_norm_layer
+        self.patch_embed = embed_layer(
+            img_size=img_size, patch_size=patch_size, in_chans=in_chans, embed_dim=embed_dim, bias=not pre_norm,
+            dynamic_img_pad=dynamic_img_pad, **embed_args,
         )
+        missing = [a for a in ('num_patches', 'grid_size') if not hasattr(self.patch_embed, a)]
+        if missing:
+            raise InvalidModelArgsError(
+                f"embed_layer {getattr(embed_layer, '__name__', embed_layer)!r} built a module without "
+                f"{' and '.join(missing)}; a patch embedding needs num_patches and grid_size (as PatchEmbed has).")
         num_patches = self.patch_embed.num_patches
-        reduction = self.patch_embed.feat_ratio()
+        reduction = self.patch_embed.feat_ratio() if hasattr(self.patch_embed, 'feat_ratio') else patch_size
         self.cls_token = nn.Parameter(torch.empty(1, 1, embed_dim)) if class_token else None
         self.reg_token = nn.Parameter(torch.empty(1, reg_tokens, embed_dim)) if reg_tokens else None
         embed_len = num_patches if no_embed_class else num_patches + self.num_prefix_tokens
         self.pos_embed = nn.Parameter(torch.empty(1, embed_len, embed_dim)) if pos_embed == 'learn' else None
         self.dist_token = nn.Parameter(torch.empty(1, 1, embed_dim)) if self.num_dist_tokens else None
         self.pos_drop = nn.Dropout(p=pos_drop_rate)
+        self.patch_drop = PatchDropout(patch_drop_rate, num_prefix_tokens=self.num_prefix_tokens) \
+            if patch_drop_rate > 0 else nn.Identity()
         self.norm_pre = norm_layer(embed_dim) if pre_norm else nn.Identity()
 
         drop_path_rates = [drop_path_rate * i / (depth - 1) if depth > 1 else 0.0 for i in range(depth)]
@@ -538,33 +556,56 @@ class VisionTransformer(ImgzooModel):
         ) if global_pool == 'map' else None
         self.fc_norm = norm_layer(embed_dim) if final_norm and use_fc_norm else nn.Identity()
         self.head_drop = nn.Dropout(drop_rate)
-        self.head = self._new_head(self.num_classes)
-        self.init_weights()
+        self.head = self._new_head(self.num_classes, init=False)  # as timm: initialised with the rest below
+        self.weight_init_mode = 'reset' if weight_init == 'skip' else weight_init
+        self.fix_init = fix_init
+        if fix_init and not all(hasattr(getattr(b, 'attn', None), 'proj') and hasattr(getattr(b, 'mlp', None), 'fc2')
+                                for b in self.blocks):
+            raise InvalidModelArgsError(
+                "fix_init rescales each block's attn.proj and mlp.fc2; this block_fn has no such layers "
+                "(use fix_init with 'block' or 'res_post' blocks).")
+        if weight_init != 'skip':
+            self.init_weights()
 
     @property
     def default_out_indices(self) -> int:
         """timm's features_only default for ViT: the last three blocks."""
         return 3
 
-    def _new_head(self, num_classes: int) -> nn.Module:
+    def _new_head(self, num_classes: int, init: bool = True) -> nn.Module:
         if num_classes <= 0:
             return nn.Identity()
         head = nn.Linear(self.embed_dim, num_classes)
-        _init_linear(head)
+        if init:
+            _init_linear(head)
         return head
 
-    def init_weights(self) -> None:
-        """timm's default scheme: truncated normal (std 0.02) for position embeddings and Linear weights,
-        zero biases, near-zero class and register tokens, and each block's own init (layer scale, GLU gates)."""
+    def init_weights(self, mode: str = '') -> None:
+        """Initialise by the scheme mode (default: the weight_init the model was built with). timm's default:
+        truncated normal (std 0.02) for position embeddings and Linear weights, zero biases, near-zero class and
+        register tokens, and each block's own init (layer scale, GLU gates); see imgzoo.layers.weight_init for
+        'jax', 'jax_nlhb', 'moco' and 'reset'. fix_init then rescales the residual projections."""
+        mode = check_weight_init(mode or self.weight_init_mode)
         if self.dist_token is not None:
-            nn.init.trunc_normal_(self.dist_token, std=0.02)
+            trunc_normal_(self.dist_token, std=0.02)
         if self.pos_embed is not None:
-            nn.init.trunc_normal_(self.pos_embed, std=0.02)
+            trunc_normal_(self.pos_embed, std=0.02)
         if self.cls_token is not None:
             nn.init.normal_(self.cls_token, std=1e-6)
         if self.reg_token is not None:
             nn.init.normal_(self.reg_token, std=1e-6)
-        _named_apply_depth_first(_init_vit_module, self)
+        head_bias = head_bias_for(mode, self.num_classes)
+        named_apply(lambda module, name: init_vit_module(module, name, mode, head_bias), self)
+        if self.fix_init:
+            self.fix_init_weight()
+
+    def fix_init_weight(self) -> None:
+        """Divide block i's attn.proj and mlp.fc2 weights by sqrt(2 * (i + 1)) (timm's fix_init)."""
+        with torch.no_grad():
+            for layer_id, block in enumerate(self.blocks):
+                scale = math.sqrt(2.0 * (layer_id + 1))
+                block.attn.proj.weight.div_(scale)
+                block.mlp.fc2.weight.div_(scale)
 
     def init_new_module(self, name: str, module: nn.Module) -> None:
         """Initialise a module the checkpoint did not cover (a new classifier) as init_weights would."""
@@ -671,7 +712,7 @@ class VisionTransformer(ImgzooModel):
         return self.pos_drop(x)
 
     def _embed(self, x: torch.Tensor) -> torch.Tensor:
-        return self.norm_pre(self._pos_embed(self.patch_embed(x)))
+        return self.norm_pre(self.patch_drop(self._pos_embed(self.patch_embed(x))))
 
     def forward_intermediates(
         self,
