@@ -63,6 +63,12 @@ def build_config(model: nn.Module) -> Dict[str, Any]:
     if isinstance(pool_type, str) and pool_type:
         config['global_pool'] = pool_type
     model_args = {k: v for k, v in dict(getattr(model, 'model_args', {}) or {}).items() if k != 'num_classes'}
+    for name, value in model_args.items():
+        if not _is_json_value(value):
+            raise InvalidModelArgsError(
+                f"The model was created with {name}={value!r}, a Python object config.json cannot hold, so the saved "
+                f"folder could not rebuild it. Create the model with the argument given by name (for an activation "
+                f"or norm layer, a string such as 'silu'), or save model.state_dict() yourself.")
     if model_args:
         config['model_args'] = model_args
     for key in ('label_names', 'label_descriptions'):
@@ -71,6 +77,16 @@ def build_config(model: nn.Module) -> Dict[str, Any]:
             config[key] = value
     config['pretrained_cfg'] = {k: v for k, v in pretrained_cfg.items() if v is not None}
     return config
+
+
+def _is_json_value(value: Any) -> bool:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_json_value(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json_value(v) for k, v in value.items())
+    return False
 
 
 def _shards(state_dict: Dict[str, torch.Tensor], max_bytes: Optional[int]) -> List[Dict[str, torch.Tensor]]:

@@ -123,3 +123,13 @@ def test_saved_weights_are_aligned_so_loaded_models_compute_what_copies_compute(
     with torch.no_grad():
         assert torch.equal(model(seeded_input((1, 3, 64, 64))), copy(seeded_input((1, 3, 64, 64))))
         assert torch.equal(model.fc(pooled), copy.fc(pooled))
+
+
+def test_a_model_built_with_a_python_class_argument_is_refused_before_anything_is_written(tmp_path):
+    model = imgzoo.create_model('resnet18', num_classes=10, act_layer=torch.nn.SiLU)
+    with pytest.raises(imgzoo.InvalidModelArgsError, match=r"act_layer=<class 'torch.nn.modules.activation.SiLU'>.*by name"):
+        imgzoo.save_pretrained(model, tmp_path / 'out')
+    assert not (tmp_path / 'out').exists()
+    named = imgzoo.create_model('resnet18', num_classes=10, act_layer='silu')
+    folder = imgzoo.save_pretrained(named, tmp_path / 'named')
+    assert json.loads((folder / 'config.json').read_text())['model_args']['act_layer'] == 'silu'
