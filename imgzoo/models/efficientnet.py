@@ -99,11 +99,7 @@ class EfficientNet(ImgzooModel):
 
     def init_new_module(self, name: str, module: nn.Module) -> None:
         """Initialise a module that loaded weights did not cover (e.g. a new classifier)."""
-        init_buffers = getattr(module, 'init_non_persistent_buffers', None)
-        if callable(init_buffers):
-            init_buffers()
-        else:
-            init_weights_goog(module)
+        init_weights_goog(module)
 
     def init_non_persistent_buffers(self) -> None:
         """Recompute buffers checkpoints do not hold (the blur filters of anti-aliased variants)."""

@@ -162,12 +162,13 @@ def test_builds_on_meta_device():
 
 # Norm-layer, blur-pool, global-context and space-to-depth variants. All at full size with 64x64 inputs
 # (the largest, efficientnet_x_b5 / h_b5, are ~30M parameters and still take a few seconds each), except
-# efficientnet_b3_gn, efficientnet_b3_g8_gn and efficientnet_b0_g8_gn: same blocks as b0_gn at other widths
-# and group sizes, so the meta-device structure check of tests/test_model_contract.py covers them.
+# efficientnet_b3_gn and efficientnet_b0_g8_gn: the blocks, norms and group sizes of b3_g8_gn and b0_gn, so
+# the meta-device structure check of tests/test_model_contract.py and test_variant_norm_layers_are_timms
+# cover them.
 VARIANTS = ['test_efficientnet_gn', 'test_efficientnet_ln', 'test_efficientnet_evos', 'gc_efficientnetv2_rw_t',
             'efficientnet_x_b3', 'efficientnet_x_b5', 'efficientnet_h_b5', 'efficientnet_b0_gn',
-            'efficientnet_b0_g16_evos', 'efficientnet_blur_b0']
-NEW_ARCHS = VARIANTS + ['efficientnet_b0_g8_gn', 'efficientnet_b3_gn', 'efficientnet_b3_g8_gn']
+            'efficientnet_b0_g16_evos', 'efficientnet_b3_g8_gn', 'efficientnet_blur_b0']
+NEW_ARCHS = VARIANTS + ['efficientnet_b0_g8_gn', 'efficientnet_b3_gn']
 
 
 # Deep enough for the memory-mapped (unaligned) weights of a folder load to drift past RTOL (see ILL_CONDITIONED).
@@ -216,6 +217,21 @@ def test_space_to_depth_at_odd_input_sizes(tmp_path):
     first = ours.blocks[0][0]
     assert first.conv_s2d.out_channels == 4 * first.conv_s2d.in_channels and first.conv_dw.kernel_size == (2, 2)
     assert [f['reduction'] for f in ours.feature_info] == [2, 4, 8, 16, 32]
+
+
+def test_blur_filters_are_recomputed_after_a_meta_build():
+    from imgzoo.meta import meta_device
+
+    with meta_device():
+        ours = imgzoo.create_model('efficientnet_blur_b0')
+    ours.to_empty(device='cpu')
+    ours.init_non_persistent_buffers()
+    filters = {name: b for name, b in timm_model('efficientnet_blur_b0').named_buffers() if name.endswith('filt')}
+    assert len(filters) == 4
+    for name, buffer in ours.named_buffers():
+        if name.endswith('filt'):
+            assert torch.equal(buffer, filters.pop(name)), name
+    assert not filters
 
 
 def test_variant_norm_layers_are_timms():
