@@ -10,7 +10,8 @@ conv, no skip), `ir` inverted residual (MBConv; CondConv with `cc`), `er` edge r
 Options: `r` repeats, `k` kernel (`3.5.7` mixed kernels), `a`/`p` expansion / projection kernel (for
 `uir` the start / end depthwise kernel), `s` stride, `e` expansion, `c` output channels, `se` squeeze-excite
 ratio, `n` activation (`re`, `r6`, `hs`, `sw`, `mi`), `gs` group size, `cc` CondConv experts, `fc` forced
-input width (EdgeTPU), `h`/`d`/`v` attention heads / key width / key-value stride, `skip`/`noskip`.
+input width (EdgeTPU), `h`/`d`/`v` attention heads / key width / key-value stride (for `ir`/`ds`, `d1` marks a
+space-to-depth block: EfficientNet-X), `skip`/`noskip`.
 
 Width and depth scaling follow the EfficientNet rules with timm's arithmetic (channels rounded to
 multiples of 8, a stage's repeats scaled with `ceil` and shared out from its last row backwards), so
