@@ -9,9 +9,11 @@ from .drop import drop_path, DropPath
 from .drop_block import drop_block_2d, DropBlock2d
 from .eca import EcaModule
 from .evo_norm import EvoNorm2dS0, FilterResponseNormTlu2d
+from .global_context import GlobalContext
 from .glu import GluMlp, SwiGLU, SwiGLUPacked
 from .group_norm_act import GroupNormAct
 from .helpers import make_divisible, to_2tuple
+from .layer_norm_act import LayerNormAct2d
 from .mixed_conv import CondConv2d, create_conv2d_any, MixedConv2d
 from .mlp import Mlp
 from .norm import LayerNorm2d
@@ -40,3 +42,4 @@ __all__ = [
     'shifted_window_mask', 'SimpleNorm', 'SimpleNorm2d', 'stage_window_sizes', 'StdConv2d', 'SwiGLU', 'SwiGLUPacked',
     'to_2tuple', 'window_partition', 'window_reverse',
 ]
+__all__ += ['GlobalContext', 'LayerNormAct2d']

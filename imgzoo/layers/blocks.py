@@ -48,6 +48,24 @@ def _aa(aa_layer: LayerFactory, channels: int, stride: int, enable: bool) -> nn.
     return aa_layer(channels, stride) if aa_layer is not None and enable else nn.Identity()
 
 
+def _space_to_depth(
+    s2d: int, in_chs: int, dw_kernel_size: KernelSize, pad_type: PadType, use_aa: bool, norm_act: NormActFactory,
+    act_layer: ActLayer,
+) -> tuple:
+    """For the block that starts a space-to-depth region (s2d == 1, EfficientNet-X): a 2x2 stride-2 conv to 4x
+    the channels (`conv_s2d`, `bn_s2d`), after which the depthwise kernel halves (rounded up, 'same' padded
+    when even) and anti-aliasing is off. Returns (conv, norm, in_chs, dw kernel, dw padding, use_aa)."""
+    if s2d != 1:
+        return None, None, in_chs, dw_kernel_size, pad_type, use_aa
+    if not isinstance(dw_kernel_size, int):
+        raise InvalidModelArgsError(f'A space-to-depth block needs a single depthwise kernel, got {dw_kernel_size}.')
+    sd_chs = in_chs * 4
+    conv = create_conv2d_any(in_chs, sd_chs, 2, stride=2, padding='same')
+    norm = norm_act(sd_chs, act_layer=act_layer)
+    dw_kernel_size = (dw_kernel_size + 1) // 2
+    return conv, norm, sd_chs, dw_kernel_size, 'same' if dw_kernel_size == 2 else pad_type, False
+
+
 class SqueezeExcite(nn.Module):
     """Squeeze-excite with 1x1 convs `conv_reduce`/`conv_expand` (EfficientNet/MobileNet key layout).
 
@@ -113,14 +131,16 @@ class DepthwiseSeparableConv(nn.Module):
         self, in_chs: int, out_chs: int, dw_kernel_size: KernelSize = 3, stride: int = 1, dilation: int = 1,
         group_size: int = 1, pad_type: PadType = '', noskip: bool = False, pw_kernel_size: KernelSize = 1,
         pw_act: bool = False, act_layer: ActLayer = 'relu', norm_act: NormActFactory = BatchNormAct2d,
-        aa_layer: LayerFactory = None, se_layer: LayerFactory = None, drop_path_rate: float = 0.0,
+        aa_layer: LayerFactory = None, se_layer: LayerFactory = None, drop_path_rate: float = 0.0, s2d: int = 0,
     ) -> None:
         super().__init__()
         self.has_skip = stride == 1 and in_chs == out_chs and not noskip
         self.has_pw_act = pw_act
         use_aa = aa_layer is not None and stride > 1
+        self.conv_s2d, self.bn_s2d, in_chs, dw_kernel_size, dw_pad, use_aa = _space_to_depth(
+            s2d, in_chs, dw_kernel_size, pad_type, use_aa, norm_act, act_layer)
         self.conv_dw = create_conv2d_any(in_chs, in_chs, dw_kernel_size, stride=1 if use_aa else stride,
-                                         dilation=dilation, padding=pad_type, groups=num_groups(group_size, in_chs))
+                                         dilation=dilation, padding=dw_pad, groups=num_groups(group_size, in_chs))
         self.bn1 = norm_act(in_chs, act_layer=act_layer)
         self.aa = _aa(aa_layer, out_chs, stride, use_aa)
         self.se = se_layer(in_chs, act_layer=act_layer) if se_layer is not None else nn.Identity()
@@ -135,6 +155,8 @@ class DepthwiseSeparableConv(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shortcut = x
+        if self.conv_s2d is not None:
+            x = self.bn_s2d(self.conv_s2d(x))
         x = self.aa(self.bn1(self.conv_dw(x)))
         x = self.se(x)
         x = self.bn2(self.conv_pw(x))
@@ -154,18 +176,20 @@ class InvertedResidual(nn.Module):
         group_size: int = 1, pad_type: PadType = '', noskip: bool = False, exp_ratio: float = 1.0,
         exp_kernel_size: KernelSize = 1, pw_kernel_size: KernelSize = 1, act_layer: ActLayer = 'relu',
         norm_act: NormActFactory = BatchNormAct2d, aa_layer: LayerFactory = None, se_layer: LayerFactory = None,
-        conv_kwargs: Optional[Dict[str, Any]] = None, drop_path_rate: float = 0.0,
+        conv_kwargs: Optional[Dict[str, Any]] = None, drop_path_rate: float = 0.0, s2d: int = 0,
     ) -> None:
         super().__init__()
         conv_kwargs = conv_kwargs or {}
         self.has_skip = in_chs == out_chs and stride == 1 and not noskip
         use_aa = aa_layer is not None and stride > 1
+        self.conv_s2d, self.bn_s2d, in_chs, dw_kernel_size, dw_pad, use_aa = _space_to_depth(
+            s2d, in_chs, dw_kernel_size, pad_type, use_aa, norm_act, act_layer)
         mid_chs = make_divisible(in_chs * exp_ratio)
         self.conv_pw = create_conv2d_any(in_chs, mid_chs, exp_kernel_size, padding=pad_type, **conv_kwargs)
         self.bn1 = norm_act(mid_chs, act_layer=act_layer)
         self.conv_dw = create_conv2d_any(
             mid_chs, mid_chs, dw_kernel_size, stride=1 if use_aa else stride, dilation=dilation,
-            groups=num_groups(group_size, mid_chs), padding=pad_type, **conv_kwargs)
+            groups=num_groups(group_size, mid_chs), padding=dw_pad, **conv_kwargs)
         self.bn2 = norm_act(mid_chs, act_layer=act_layer)
         self.aa = _aa(aa_layer, mid_chs, stride, use_aa)
         self.se = se_layer(mid_chs, act_layer=act_layer) if se_layer is not None else nn.Identity()
@@ -180,6 +204,8 @@ class InvertedResidual(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shortcut = x
+        if self.conv_s2d is not None:
+            x = self.bn_s2d(self.conv_s2d(x))
         x = self.bn1(self.conv_pw(x))
         x = self.aa(self.bn2(self.conv_dw(x)))
         x = self.se(x)

@@ -10,7 +10,8 @@ conv, no skip), `ir` inverted residual (MBConv; CondConv with `cc`), `er` edge r
 Options: `r` repeats, `k` kernel (`3.5.7` mixed kernels), `a`/`p` expansion / projection kernel (for
 `uir` the start / end depthwise kernel), `s` stride, `e` expansion, `c` output channels, `se` squeeze-excite
 ratio, `n` activation (`re`, `r6`, `hs`, `sw`, `mi`), `gs` group size, `cc` CondConv experts, `fc` forced
-input width (EdgeTPU), `h`/`d`/`v` attention heads / key width / key-value stride, `skip`/`noskip`.
+input width (EdgeTPU), `h`/`d`/`v` attention heads / key width / key-value stride (for `ir`/`ds`, `d1` marks a
+space-to-depth block: EfficientNet-X), `skip`/`noskip`.
 
 Width and depth scaling follow the EfficientNet rules with timm's arithmetic (channels rounded to
 multiples of 8, a stage's repeats scaled with `ceil` and shared out from its last row backwards), so
@@ -89,15 +90,11 @@ def _decode_block(block: str) -> Tuple[Dict[str, Any], int]:
         start = _kernel(opts['a']) if 'a' in opts else 1
         end = _kernel(opts['p']) if 'p' in opts else 1
         if kind == 'ir':
-            if int(opts.get('d', 0)):
-                raise InvalidModelArgsError(f'Space-to-depth blocks are not supported: {block!r}.')
             args.update(dw_kernel_size=_kernel(opts['k']), exp_kernel_size=start, pw_kernel_size=end,
                         exp_ratio=float(opts['e']), se_ratio=float(opts.get('se', 0.0)), noskip=skip is False)
             if 'cc' in opts:
                 args['num_experts'] = int(opts['cc'])
         elif kind in ('ds', 'dsa'):
-            if int(opts.get('d', 0)):
-                raise InvalidModelArgsError(f'Space-to-depth blocks are not supported: {block!r}.')
             args.update(dw_kernel_size=_kernel(opts['k']), pw_kernel_size=end, se_ratio=float(opts.get('se', 0.0)),
                         pw_act=kind == 'dsa', noskip=kind == 'dsa' or skip is False)
         elif kind == 'er':
@@ -118,6 +115,8 @@ def _decode_block(block: str) -> Tuple[Dict[str, Any], int]:
         raise InvalidModelArgsError(f'Block string {block!r} lacks the option {e.args[0]!r}.') from None
     if 'gs' in opts:
         args['group_size'] = int(opts['gs'])
+    if kind in ('ir', 'ds', 'dsa') and int(opts.get('d', 0)) > 0:
+        args['s2d'] = True
     return args, repeats
 
 
@@ -195,19 +194,40 @@ def build_blocks(
     total = sum(len(stage) for stage in block_args)
     features: List[Dict[str, Any]] = []
     stride, dilation = 2, 1
-    if block_args[0][0]['stride'] > 1:
+    if block_args[0][0]['stride'] > 1 or block_args[0][0].get('s2d', False):
         features.append(dict(num_chs=in_chs, reduction=stride, module='bn1', stage=0))
     stages: List[nn.Sequential] = []
     index = 0
+    # Space-to-depth (EfficientNet-X): the block marked `d1` starts a region (state 1) whose 2x2 stride-2
+    # conv downsamples and quadruples the channels; its followers stay at 4x width (state 2) until the next
+    # strided block, which ends the region by dropping its stride and a factor 4 of its expansion.
+    space2depth = 0
     for stage_idx, stage in enumerate(block_args):
         blocks: List[nn.Module] = []
         for block_idx, args in enumerate(stage):
             args = dict(args)
             kind = args.pop('block_type')
+            marks_s2d = args.pop('s2d', False)
             last_block = block_idx + 1 == len(stage)
             if block_idx:
                 args['stride'] = 1
-            extract = last_block and (stage_idx + 1 == len(block_args) or block_args[stage_idx + 1][0]['stride'] > 1)
+            s2d = 0
+            if not space2depth and marks_s2d:
+                if args['stride'] != 1:
+                    raise InvalidModelArgsError(f'A space-to-depth block must have stride 1, got {args["stride"]}.')
+                space2depth = 1
+                stride *= 2
+            if space2depth:
+                if space2depth == 2 and args['stride'] == 2:
+                    args['stride'] = 1
+                    if 'exp_ratio' in args:
+                        args['exp_ratio'] /= 4
+                    space2depth = 0
+                    s2d = int(marks_s2d)  # as timm: a `d1` mark on the closing block starts a new conv_s2d
+                else:
+                    s2d = space2depth
+            extract = last_block and (stage_idx + 1 == len(block_args) or (
+                block_args[stage_idx + 1][0]['stride'] > 1 and not space2depth))
             next_dilation = dilation
             if args['stride'] > 1:
                 if stride * args['stride'] > output_stride:
@@ -219,7 +239,7 @@ def build_blocks(
             dilation = next_dilation
 
             args['in_chs'] = in_chs
-            args['out_chs'] = round_chs_fn(args['out_chs'])
+            args['out_chs'] = round_chs_fn(args['out_chs']) * (4 if s2d else 1)
             if args.get('force_in_chs'):
                 args['force_in_chs'] = round_chs_fn(args['force_in_chs'])
             args['pad_type'] = pad_type
@@ -232,7 +252,11 @@ def build_blocks(
             if se_ratio and se_layer is not None:
                 if not se_from_exp:
                     se_ratio /= args.get('exp_ratio', 1.0)
+                if s2d == 1:
+                    se_ratio /= 4
                 args['se_layer'] = partial(se_layer, rd_ratio=se_ratio)
+            if s2d:
+                args['s2d'] = s2d
             if kind == 'ir':
                 block: nn.Module = CondConvResidual(**args) if args.get('num_experts', 0) else InvertedResidual(**args)
             elif kind in ('ds', 'dsa'):
@@ -247,6 +271,8 @@ def build_blocks(
                 block = MobileAttention(**args, use_multi_query=True, layer_scale_init_value=layer_scale_init_value)
             blocks.append(block)
             in_chs = args['out_chs']
+            if space2depth == 1:
+                space2depth = 2
             if extract:
                 info = block.feature_info(feature_location)
                 leaf = info.pop('module')

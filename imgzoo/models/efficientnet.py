@@ -19,6 +19,11 @@ from torch.nn import functional as F
 from ..features import check_output_fmt, feature_take_indices
 from ..layers import check_num_classes, create_classifier, create_conv2d
 from ..layers.blocks import SqueezeExcite
+from ..layers.blur_pool import create_aa
+from ..layers.evo_norm import EvoNorm2dS0
+from ..layers.global_context import GlobalContext
+from ..layers.group_norm_act import GroupNormAct
+from ..layers.layer_norm_act import LayerNormAct2d
 from ..registry import register_model
 from ._base import ImgzooModel, checkpoint_seq
 from ._pruned import adapt_to_pruned
@@ -60,6 +65,8 @@ class EfficientNet(ImgzooModel):
     ) -> None:
         super().__init__()
         norm_act = norm_layer or batchnorm_act(bn_eps, bn_momentum)
+        if isinstance(aa_layer, str):
+            aa_layer = create_aa(aa_layer)
         self.num_classes = check_num_classes(num_classes)
         self.in_chans = in_chans
         self.drop_rate = drop_rate
@@ -94,6 +101,13 @@ class EfficientNet(ImgzooModel):
     def init_new_module(self, name: str, module: nn.Module) -> None:
         """Initialise a module that loaded weights did not cover (e.g. a new classifier)."""
         init_weights_goog(module)
+
+    def init_non_persistent_buffers(self) -> None:
+        """Recompute buffers checkpoints do not hold (the blur filters of anti-aliased variants)."""
+        for module in self.modules():
+            init_buffers = getattr(module, 'init_non_persistent_buffers', None)
+            if module is not self and callable(init_buffers):
+                init_buffers()
 
     def group_matcher(self, coarse: bool = False) -> Dict[str, Any]:
         return dict(
@@ -278,6 +292,18 @@ _MOBILENET_EDGETPU = [
     ['ir_r1_k3_s2_e8_c96', 'ir_r3_k3_s1_e4_c96'], ['ir_r1_k3_s1_e8_c96_noskip', 'ir_r3_k3_s1_e4_c96'],
     ['ir_r1_k5_s2_e8_c160', 'ir_r3_k5_s1_e4_c160'], ['ir_r1_k3_s1_e8_c192'],
 ]
+# EfficientNet-X (TPU/GPU-friendly search): a space-to-depth first block (`d1`), fused ReLU stages 2-3;
+# version 2 (EfficientNet-H) has expansion 4 in stages 2-4.
+_EFFICIENTNET_X = [
+    ['ds_r1_k3_s1_e1_c16_se0.25_d1'], ['er_r2_k3_s2_e6_c24_se0.25_nre'], ['er_r2_k5_s2_e6_c40_se0.25_nre'],
+    ['ir_r3_k3_s2_e6_c80_se0.25'], ['ir_r3_k5_s1_e6_c112_se0.25'], ['ir_r4_k5_s2_e6_c192_se0.25'],
+    ['ir_r1_k3_s1_e6_c320_se0.25'],
+]
+_EFFICIENTNET_X_V2 = [
+    ['ds_r1_k3_s1_e1_c16_se0.25_d1'], ['er_r2_k3_s2_e4_c24_se0.25_nre'], ['er_r2_k5_s2_e4_c40_se0.25_nre'],
+    ['ir_r3_k3_s2_e4_c80_se0.25'], ['ir_r3_k5_s1_e6_c112_se0.25'], ['ir_r4_k5_s2_e6_c192_se0.25'],
+    ['ir_r1_k3_s1_e6_c320_se0.25'],
+]
 _TEST_EFFICIENTNET = [
     ['cn_r1_k3_s1_e1_c16_skip'], ['er_r1_k3_s2_e4_c24'], ['er_r1_k3_s2_e4_c32'], ['ir_r1_k3_s2_e4_c48_se0.25'],
     ['ir_r1_k3_s2_e4_c64_se0.25'],
@@ -323,6 +349,29 @@ def _efficientnet(channel_multiplier: float = 1.0, depth_multiplier: float = 1.0
     round_chs_fn = _rc(channel_multiplier, divisor=channel_divisor)
     return _create(_EFFICIENTNET, depth_multiplier=depth_multiplier, group_size=group_size,
                    num_features=round_chs_fn(1280), stem_size=32, round_chs_fn=round_chs_fn, **_act(kwargs, 'swish'))
+
+
+def _efficientnet_x(channel_multiplier: float = 1.0, depth_multiplier: float = 1.0, channel_divisor: int = 8,
+                    group_size: Optional[int] = None, version: int = 1, **kwargs: Any) -> EfficientNet:
+    round_chs_fn = _rc(channel_multiplier, divisor=channel_divisor)
+    return _create(_EFFICIENTNET_X if version == 1 else _EFFICIENTNET_X_V2, depth_multiplier=depth_multiplier,
+                   group_size=group_size, num_features=round_chs_fn(1280), stem_size=32, round_chs_fn=round_chs_fn,
+                   **_act(kwargs, 'silu'))
+
+
+def _norm(kwargs: Dict[str, Any], default: Callable[..., nn.Module]) -> Dict[str, Any]:
+    return {'norm_layer': default, **kwargs}
+
+
+def _group_norm(group_size: int) -> Callable[..., nn.Module]:
+    return partial(GroupNormAct, group_size=group_size)
+
+
+def _evo_norm(group_size: int) -> Callable[..., nn.Module]:
+    """EvoNorm-S0 in the norm_act form; it carries its own non-linearity, so act_layer is ignored (as in timm)."""
+    def make(channels: int, act_layer: Any = None, apply_act: bool = True) -> nn.Module:
+        return EvoNorm2dS0(channels, group_size=group_size, apply_act=apply_act)
+    return make
 
 
 def _efficientnet_edge(channel_multiplier: float = 1.0, depth_multiplier: float = 1.0,
@@ -813,3 +862,59 @@ def mobilenet_edgetpu_v2_l(**kwargs: Any) -> EfficientNet:
 @register_model
 def test_efficientnet(**kwargs: Any) -> EfficientNet:
     return _test_efficientnet(**kwargs)
+
+
+# Norm-layer, anti-aliasing and attention variants, EfficientNet-X/H.
+
+@register_model
+def efficientnet_b0_gn(**kwargs: Any) -> EfficientNet:
+    return _efficientnet(**_norm(kwargs, _group_norm(8)))
+
+@register_model
+def efficientnet_b0_g8_gn(**kwargs: Any) -> EfficientNet:
+    return _efficientnet(group_size=8, **_norm(kwargs, _group_norm(8)))
+
+@register_model
+def efficientnet_b0_g16_evos(**kwargs: Any) -> EfficientNet:
+    # Despite its name, timm builds it with batch norm (its EvoNorm argument is commented out).
+    return _efficientnet(group_size=16, channel_divisor=16, **kwargs)
+
+@register_model
+def efficientnet_b3_gn(**kwargs: Any) -> EfficientNet:
+    return _efficientnet(1.2, 1.4, channel_divisor=16, **_norm(kwargs, _group_norm(16)))
+
+@register_model
+def efficientnet_b3_g8_gn(**kwargs: Any) -> EfficientNet:
+    return _efficientnet(1.2, 1.4, group_size=8, channel_divisor=16, **_norm(kwargs, _group_norm(16)))
+
+@register_model
+def efficientnet_blur_b0(**kwargs: Any) -> EfficientNet:
+    return _efficientnet(1.0, 1.0, **{'aa_layer': 'blurpc', **kwargs})
+
+@register_model
+def gc_efficientnetv2_rw_t(**kwargs: Any) -> EfficientNet:
+    return _efficientnetv2_s(0.8, 0.9, **{'se_layer': GlobalContext, **kwargs})
+
+@register_model
+def efficientnet_x_b3(**kwargs: Any) -> EfficientNet:
+    return _efficientnet_x(1.2, 1.4, **kwargs)
+
+@register_model
+def efficientnet_x_b5(**kwargs: Any) -> EfficientNet:
+    return _efficientnet_x(1.6, 2.2, **kwargs)
+
+@register_model
+def efficientnet_h_b5(**kwargs: Any) -> EfficientNet:
+    return _efficientnet_x(1.92, 2.2, version=2, **kwargs)
+
+@register_model
+def test_efficientnet_gn(**kwargs: Any) -> EfficientNet:
+    return _test_efficientnet(**_norm(kwargs, _group_norm(8)))
+
+@register_model
+def test_efficientnet_ln(**kwargs: Any) -> EfficientNet:
+    return _test_efficientnet(**_norm(kwargs, LayerNormAct2d))
+
+@register_model
+def test_efficientnet_evos(**kwargs: Any) -> EfficientNet:
+    return _test_efficientnet(**_norm(kwargs, _evo_norm(8)))

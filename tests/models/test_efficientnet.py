@@ -11,6 +11,7 @@ from parity import (
     check_num_classes_adaptation,
     check_timm_to_imgzoo,
     max_diff,
+    save_timm_folder,
     seeded_input,
     timm_model,
 )
@@ -40,7 +41,7 @@ def test_registered_archs_include_the_family():
     from imgzoo.registry import get_model_family
 
     assert all(get_model_family(a) == 'efficientnet' for a in ARCHS)
-    assert len([a for a in imgzoo.list_models() if get_model_family(a) == 'efficientnet']) == 102
+    assert len([a for a in imgzoo.list_models() if get_model_family(a) == 'efficientnet']) == 115
     assert all(imgzoo.get_pretrained_cfg(a).classifier == 'classifier' for a in ARCHS)
 
 
@@ -87,13 +88,22 @@ def test_block_strings_decode_as_timm_does():
 @pytest.mark.parametrize('block, message', [
     ('xx_r1_k3_s1_c16', "Unknown block kind 'xx'"),
     ('ir_r1_k3_s1_c16', "lacks the option 'e'"),
-    ('ir_r1_k3_s1_e6_c16_d1', 'Space-to-depth'),
 ])
 def test_bad_block_strings_name_the_problem(block, message):
     from imgzoo.models._efficientnet_builder import decode_arch_def
 
     with pytest.raises(imgzoo.InvalidModelArgsError, match=message):
         decode_arch_def([[block]])
+
+
+def test_space_to_depth_block_must_not_be_strided():
+    from imgzoo.models._efficientnet_builder import decode_arch_def
+    from imgzoo.models.efficientnet import EfficientNet
+
+    (block,), = decode_arch_def([['ds_r1_k3_s1_c16_d1']])
+    assert block['s2d'] is True
+    with pytest.raises(imgzoo.InvalidModelArgsError, match='space-to-depth block must have stride 1, got 2'):
+        EfficientNet(decode_arch_def([['ds_r1_k3_s2_c16_d1']]))
 
 
 def test_same_padding_at_imagenet_odd_size(tmp_path):
@@ -148,3 +158,113 @@ def test_builds_on_meta_device():
     with torch.device('meta'):
         model = imgzoo.create_model('tf_efficientnetv2_m', drop_path_rate=0.1)
     assert all(p.is_meta for p in model.parameters())
+
+
+# Norm-layer, blur-pool, global-context and space-to-depth variants. All at full size with 64x64 inputs
+# (the largest, efficientnet_x_b5 / h_b5, are ~30M parameters and still take a few seconds each), except
+# efficientnet_b3_gn and efficientnet_b0_g8_gn: the blocks, norms and group sizes of b3_g8_gn and b0_gn, so
+# the meta-device structure check of tests/test_model_contract.py and test_variant_norm_layers_are_timms
+# cover them.
+VARIANTS = ['test_efficientnet_gn', 'test_efficientnet_ln', 'test_efficientnet_evos', 'gc_efficientnetv2_rw_t',
+            'efficientnet_x_b3', 'efficientnet_x_b5', 'efficientnet_h_b5', 'efficientnet_b0_gn',
+            'efficientnet_b0_g16_evos', 'efficientnet_b3_g8_gn', 'efficientnet_blur_b0']
+NEW_ARCHS = VARIANTS + ['efficientnet_b0_g8_gn', 'efficientnet_b3_gn']
+
+
+# Deep enough for the memory-mapped (unaligned) weights of a folder load to drift past RTOL (see ILL_CONDITIONED).
+VARIANTS_ILL_CONDITIONED = ['gc_efficientnetv2_rw_t', 'efficientnet_x_b5', 'efficientnet_h_b5']
+
+
+@pytest.mark.parametrize('arch', [a for a in VARIANTS if a not in VARIANTS_ILL_CONDITIONED])
+def test_variant_timm_folder_loads_on_the_fast_path_with_same_logits(arch, tmp_path):
+    """`local:` builds on the meta device and then fills the blur filters (non-persistent) itself."""
+    reference, ours = check_timm_to_imgzoo(arch, tmp_path)
+    _assert_same_tensors(reference, ours)
+
+
+@pytest.mark.parametrize('arch', VARIANTS_ILL_CONDITIONED)
+def test_deep_variant_timm_folder_loads_on_the_fast_path_with_equal_weights(arch, tmp_path):
+    """The fast path gives timm's tensors bit for bit; once they are cloned out of the memory map (aligned,
+    as timm's are) the logits are timm's too."""
+    reference = timm_model(arch)
+    folder = save_timm_folder(reference, tmp_path / arch)
+    ours = imgzoo.create_model(f'local:{folder}', pretrained=True).eval()
+    _assert_same_tensors(reference, ours)
+    for tensor in list(ours.parameters()) + list(ours.buffers()):
+        tensor.data = tensor.data.clone()
+    assert_same_outputs(reference, ours, (2, 3, 64, 64), f'{arch}: timm folder -> imgzoo, cloned weights')
+
+
+def _assert_same_tensors(reference: torch.nn.Module, ours: torch.nn.Module) -> None:
+    assert list(reference.state_dict()) == list(ours.state_dict())
+    theirs = reference.state_dict()
+    for name, tensor in ours.state_dict().items():
+        assert torch.equal(tensor, theirs[name]), name
+    ours_buffers = dict(ours.named_buffers())
+    assert set(ours_buffers) == {name for name, _ in reference.named_buffers()}
+    for name, buffer in reference.named_buffers():
+        assert not ours_buffers[name].is_meta and torch.equal(ours_buffers[name], buffer), name
+
+
+@pytest.mark.parametrize('arch', VARIANTS)
+def test_variant_imgzoo_folder_loads_in_timm_with_same_logits(arch, tmp_path):
+    check_imgzoo_to_timm(arch, tmp_path)
+
+
+def test_space_to_depth_at_odd_input_sizes(tmp_path):
+    # The 2x2 space-to-depth conv and the halved (2x2) depthwise kernel pad 'same' from each input's size.
+    reference, ours = check_timm_to_imgzoo('efficientnet_x_b3', tmp_path, input_shape=(1, 3, 67, 61))
+    first = ours.blocks[0][0]
+    assert first.conv_s2d.out_channels == 4 * first.conv_s2d.in_channels and first.conv_dw.kernel_size == (2, 2)
+    assert [f['reduction'] for f in ours.feature_info] == [2, 4, 8, 16, 32]
+
+
+def test_blur_filters_are_recomputed_after_a_meta_build():
+    from imgzoo.meta import meta_device
+
+    with meta_device():
+        ours = imgzoo.create_model('efficientnet_blur_b0')
+    ours.to_empty(device='cpu')
+    ours.init_non_persistent_buffers()
+    filters = {name: b for name, b in timm_model('efficientnet_blur_b0').named_buffers() if name.endswith('filt')}
+    assert len(filters) == 4
+    for name, buffer in ours.named_buffers():
+        if name.endswith('filt'):
+            assert torch.equal(buffer, filters.pop(name)), name
+    assert not filters
+
+
+def test_variant_norm_layers_are_timms():
+    from imgzoo.layers import EvoNorm2dS0, GlobalContext, GroupNormAct, LayerNormAct2d
+
+    gn = imgzoo.create_model('efficientnet_b3_gn')
+    assert isinstance(gn.bn1, GroupNormAct) and gn.bn1.num_groups == gn.bn1.num_channels // 16
+    evos = imgzoo.create_model('test_efficientnet_evos')
+    assert isinstance(evos.bn1, EvoNorm2dS0) and evos.bn1.groups == evos.bn1.weight.numel() // 8
+    assert evos.blocks[1][0].bn2.v is None  # no non-linearity after the linear projection
+    assert isinstance(imgzoo.create_model('test_efficientnet_ln').bn2, LayerNormAct2d)
+    assert isinstance(imgzoo.create_model('gc_efficientnetv2_rw_t').blocks[3][0].se, GlobalContext)
+
+
+@pytest.mark.parametrize('arch', ['test_efficientnet_gn', 'test_efficientnet_ln', 'test_efficientnet_evos',
+                                  'efficientnet_blur_b0', 'gc_efficientnetv2_rw_t', 'efficientnet_x_b3'])
+def test_variant_num_classes_adaptation(arch, tmp_path):
+    check_num_classes_adaptation(arch, tmp_path)
+
+
+@pytest.mark.parametrize('arch', ['test_efficientnet_evos', 'efficientnet_x_b3'])
+def test_variant_in_chans_adaptation(arch, tmp_path):
+    check_in_chans_adaptation(arch, tmp_path, in_chans=1)
+
+
+def test_variant_tags_cover_every_timm_hosted_tag():
+    from timm.models._registry import _model_pretrained_cfgs, _model_with_tags
+
+    hosted = {t for a in NEW_ARCHS for t in _model_with_tags[a]
+              if (_model_pretrained_cfgs[t].hf_hub_id or '').startswith('timm/')
+              and not _model_pretrained_cfgs[t].hf_hub_filename}
+    ours = {f'{a}.{t}' for a in NEW_ARCHS for t in imgzoo.registry.list_tags(a)} & set(imgzoo.list_pretrained())
+    assert hosted == ours == {'efficientnet_h_b5.sw_r448_e450_in1k', 'efficientnet_x_b5.sw_r448_e450_in1k',
+                              'gc_efficientnetv2_rw_t.agc_in1k', 'test_efficientnet_evos.r160_in1k',
+                              'test_efficientnet_gn.r160_in1k', 'test_efficientnet_ln.r160_in1k'}
+    assert imgzoo.get_pretrained_cfg('efficientnet_x_b5').crop_mode == 'squash'
