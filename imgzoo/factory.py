@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Set, Union
@@ -109,7 +110,7 @@ def build_model(
     check_model_args(architecture, entrypoint, build_args)
     if weights is not None:
         with meta_device():
-            model = entrypoint(**build_args)
+            model = _run_builder(architecture, entrypoint, build_args)
         location = weights()
         cfg = dataclasses.replace(cfg, **location.provenance)
         state_dict, reinit = adapt_state_dict(
@@ -121,7 +122,7 @@ def build_model(
             source=describe(location), dtype=dtype, device=device,
         )
     else:
-        model = entrypoint(**build_args)
+        model = _run_builder(architecture, entrypoint, build_args)
         if device is not None or dtype is not None:
             model.to(device=device, dtype=dtype)
 
@@ -132,6 +133,24 @@ def build_model(
     if features is not None:
         model = _as_feature_model(model, architecture, features)
     return model
+
+
+_FIXED_BY_BUILDER = re.compile(r"got multiple values for (?:keyword )?argument '(\w+)'")
+
+
+def _run_builder(architecture: str, entrypoint: Callable[..., nn.Module], build_args: Mapping[str, Any]) -> nn.Module:
+    """Call the builder; an argument the builder sets itself (e.g. EfficientNet's num_features) is named as such."""
+    try:
+        return entrypoint(**build_args)
+    except TypeError as e:
+        fixed = _FIXED_BY_BUILDER.search(str(e))
+        if fixed is None or fixed.group(1) not in build_args:
+            raise
+        name = fixed.group(1)
+        raise InvalidModelArgsError(
+            f"'{architecture}' sets {name} itself (it is part of that architecture's definition), so {name}= cannot "
+            f"be given. Create it without {name}=, or pick the architecture that has the {name} you want.",
+            architecture=architecture, field=name) from None
 
 
 def _as_feature_model(model: nn.Module, architecture: str, features: Mapping[str, Any]) -> nn.Module:

@@ -132,3 +132,25 @@ def test_an_empty_folder_says_no_config_json_in_the_folder(tmp_path):
     with pytest.raises(imgzoo.ConfigNotFoundError) as info:
         imgzoo.create_model(f'local:{tmp_path}')
     assert str(info.value).startswith(f'No config.json in {tmp_path}. ') and info.value.path == str(tmp_path)
+
+
+@pytest.mark.parametrize('arch, kwargs', [('efficientnet_b0', {'num_features': 0}),
+                                          ('mobilenetv3_large_100', {'num_features': 64})])
+def test_an_argument_the_builder_sets_itself_is_named_not_a_python_type_error(arch, kwargs):
+    name = next(iter(kwargs))
+    with pytest.raises(InvalidModelArgsError, match=rf"'{arch}' sets {name} itself.*without {name}=") as info:
+        imgzoo.create_model(arch, **kwargs)
+    assert info.value.field == name
+
+
+def test_a_type_error_inside_model_code_is_not_renamed(monkeypatch):
+    from imgzoo.registry import get_model_entrypoint
+
+    def broken(**kwargs):
+        raise TypeError("f() got multiple values for keyword argument 'depth'")
+
+    monkeypatch.setattr('imgzoo.factory.get_model_entrypoint', lambda name: broken)
+    monkeypatch.setattr('imgzoo.factory.check_model_args', lambda *args: None)
+    with pytest.raises(TypeError, match='depth'):
+        imgzoo.create_model('resnet18')
+    assert get_model_entrypoint('resnet18') is not broken
