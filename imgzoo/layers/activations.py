@@ -36,6 +36,26 @@ class HardSigmoid(nn.Module):
         return F.relu6(x + 3.0) / 6.0
 
 
+class HardMish(nn.Module):
+    """0.5 x clamp(x + 2, 0, 2), timm's hard Mish."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.inplace:
+            return x.mul_(0.5 * (x + 2).clamp(min=0, max=2))
+        return 0.5 * x * (x + 2).clamp(min=0, max=2)
+
+
+class PReLU(nn.PReLU):
+    """nn.PReLU taking (and ignoring) timm's `inplace` argument."""
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, inplace: bool = False) -> None:
+        super().__init__(num_parameters=num_parameters, init=init)
+
+
 def _inplace(cls: Type[nn.Module]) -> Callable[..., nn.Module]:
     def make(inplace: bool = False) -> nn.Module:
         return cls(inplace=inplace)
@@ -51,11 +71,19 @@ def _no_inplace(cls: Type[nn.Module]) -> Callable[..., nn.Module]:
 _ACTIVATIONS = {
     'relu': _inplace(nn.ReLU),
     'relu6': _inplace(nn.ReLU6),
+    'leaky_relu': _inplace(nn.LeakyReLU),
+    'elu': _inplace(nn.ELU),
+    'celu': _inplace(nn.CELU),
+    'selu': _inplace(nn.SELU),
+    'prelu': PReLU,
+    'mish': _inplace(nn.Mish),
+    'hard_mish': HardMish,
     'silu': _inplace(nn.SiLU),
     'swish': _inplace(nn.SiLU),
     'hard_swish': _inplace(nn.Hardswish),
     'hardswish': _inplace(nn.Hardswish),
     'hard_sigmoid': HardSigmoid,
+    'hardsigmoid': HardSigmoid,
     'sigmoid': _no_inplace(nn.Sigmoid),
     'tanh': _no_inplace(nn.Tanh),
     'gelu': _no_inplace(nn.GELU),
