@@ -81,7 +81,8 @@ def create_model(
             "Pass pretrained=True to load its weights.", RandomWeightsWarning, stacklevel=2,
         )
     cfg = merge_user_cfg(resolved.cfg, pretrained_cfg, pretrained_cfg_overlay)
-    build_args: Dict[str, Any] = {**resolved.model_args, **model_kwargs}
+    config_args = {k: v for k, v in resolved.model_args.items() if v is not None}  # None is the default there too
+    build_args: Dict[str, Any] = {**config_args, **model_kwargs}
     build_args['num_classes'] = cfg.num_classes if num_classes is None else num_classes
     build_args['in_chans'] = int(cfg.input_size[0]) if in_chans is None else in_chans
     if cfg.fixed_input_size and 'img_size' not in build_args and _takes(resolved.architecture, 'img_size'):

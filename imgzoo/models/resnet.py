@@ -247,9 +247,13 @@ class ResNet(ImgzooModel):
             raise InvalidModelArgsError(
                 f"output_stride must be one of {OUTPUT_STRIDES} (the stride of the last feature map), "
                 f"got {output_stride!r}.")
-        if isinstance(drop_block_rate, bool) or not isinstance(drop_block_rate, (int, float)) \
-                or not 0.0 <= drop_block_rate <= 1.0:
-            raise InvalidModelArgsError(f"drop_block_rate must be a number in [0, 1], got {drop_block_rate!r}.")
+        for name, rate in (('drop_rate', drop_rate), ('drop_path_rate', drop_path_rate), ('drop_block_rate', drop_block_rate)):
+            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate <= 1.0:
+                raise InvalidModelArgsError(f"{name} must be a number in [0, 1], got {rate!r}.")
+        for name, count in (('in_chans', in_chans), ('stem_width', stem_width), ('base_width', base_width),
+                            ('cardinality', cardinality)):
+            if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
+                raise InvalidModelArgsError(f"{name} must be a positive whole number, got {count!r}.")
         if block_args is not None:
             if not isinstance(block_args, dict) or any(k not in BLOCK_ARGS for k in block_args):
                 raise InvalidModelArgsError(
@@ -266,6 +270,10 @@ class ResNet(ImgzooModel):
                     isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in counts):
                 raise InvalidModelArgsError(f"{name} must be a list of 4 positive whole numbers, got {counts!r}.")
         blocks_per_stage = tuple(block) if isinstance(block, (list, tuple)) else (block,) * len(channels)
+        if not all(isinstance(b, type) and issubclass(b, nn.Module) and hasattr(b, 'expansion') for b in blocks_per_stage):
+            raise InvalidModelArgsError(
+                f"block must be a ResNet block class (imgzoo.models.resnet.BasicBlock or Bottleneck) or a list of 4, "
+                f"got {block!r}.")
         if not len(layers) == len(channels) == len(blocks_per_stage) == 4:
             raise InvalidModelArgsError(
                 f"layers, channels (and a per-stage block list) need 4 entries, got layers={tuple(layers)}, "

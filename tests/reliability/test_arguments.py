@@ -154,3 +154,26 @@ def test_a_type_error_inside_model_code_is_not_renamed(monkeypatch):
     with pytest.raises(TypeError, match='depth'):
         imgzoo.create_model('resnet18')
     assert get_model_entrypoint('resnet18') is not broken
+
+
+@pytest.mark.parametrize('model_args, error', [
+    ({'drop_path_rate': None}, None),
+    ({'drop_path_rate': []}, r'drop_path_rate must be a number in \[0, 1\], got \[\]'),
+    ({'drop_rate': 1.5}, r'drop_rate must be a number in \[0, 1\], got 1.5'),
+    ({'stem_width': 0}, r'stem_width must be a positive whole number, got 0'),
+    ({'block': False}, r'block must be a ResNet block class'),
+])
+def test_model_args_in_a_config_are_checked_like_keyword_arguments(model_args, error, tiny_folder, tmp_path):
+    """Cases the config fuzz test found: None means the default (as for keyword arguments), other wrong
+    values are named before they reach arithmetic deep in the constructor."""
+    folder = tmp_path / 'edited'
+    shutil.copytree(tiny_folder, folder)
+    config = json.loads((folder / 'config.json').read_text())
+    config['model_args'] = {**config.get('model_args', {}), **model_args}
+    (folder / 'config.json').write_text(json.dumps(config))
+    (folder / 'checksums.sha256').unlink()
+    if error is None:
+        assert imgzoo.create_model(f'local:{folder}', pretrained=True).num_classes == 10
+    else:
+        with pytest.raises(InvalidModelArgsError, match=error):
+            imgzoo.create_model(f'local:{folder}', pretrained=True)
