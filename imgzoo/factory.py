@@ -59,6 +59,7 @@ def create_model(
     dtype: Optional[torch.dtype] = None,
     local_files_only: bool = False,
     verify: bool = False,
+    mmap: bool = True,
     **model_kwargs: Any,
 ) -> nn.Module:
     """Build a model from `arch`, `arch.tag`, `hf-hub:org/repo[@rev]` or `local:/folder`.
@@ -71,6 +72,8 @@ def create_model(
     (default: the model's native layout, as timm's, e.g. NHWC for Swin, NCHW for most).
     A folder with a `checksums.sha256` (every folder imgzoo writes) is checked against it: file sizes always,
     SHA-256 digests with verify=True; a difference raises ManifestMismatchError.
+    Weights are memory-mapped from the file (mmap=True); mmap=False reads them into memory, each on a
+    64-byte boundary, so that outputs are bit-identical to timm's on any file (see docs/benchmarks.md).
     """
     model_kwargs = {k: v for k, v in model_kwargs.items() if v is not None}  # as timm: None means the default
     source = parse_model_name(model_name)
@@ -91,7 +94,7 @@ def create_model(
     weights = (lambda: locate_weights(source, cfg, cache_dir=cache_dir, local_files_only=local_files_only)) \
         if pretrained else None
     return build_model(resolved.architecture, build_args, cfg, weights=weights, checkpoint_path=checkpoint_path,
-                       features=features, device=device, dtype=dtype)
+                       features=features, device=device, dtype=dtype, mmap=mmap)
 
 
 def build_model(
@@ -104,6 +107,7 @@ def build_model(
     features: Optional[Mapping[str, Any]] = None,
     device: Union[str, torch.device, None] = None,
     dtype: Optional[torch.dtype] = None,
+    mmap: bool = True,
 ) -> nn.Module:
     """The one build path of every family: build (on the meta device when weights follow), load the
     weights strictly, attach the config, and wrap as a feature backbone when asked."""
@@ -115,7 +119,7 @@ def build_model(
         location = weights()
         cfg = dataclasses.replace(cfg, **location.provenance)
         state_dict, reinit = adapt_state_dict(
-            read_state_dict(location), model, cfg.to_dict(),
+            read_state_dict(location, mmap=mmap), model, cfg.to_dict(),
             num_classes=build_args['num_classes'], in_chans=build_args['in_chans'],
         )
         load_into_model(

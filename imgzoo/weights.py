@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import math
-import mmap
+import mmap as mmap_module
+import os
 import pickle
 import struct
 import warnings
 import zipfile
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import torch
 
@@ -38,11 +39,13 @@ _MAX_HEADER = 100 * 1024 * 1024
 ALIGNMENT = 64
 
 
-def read_state_dict(location: WeightsLocation) -> StateDict:
-    """All tensors of one weights file or of every shard, merged; duplicate names are an error."""
+def read_state_dict(location: WeightsLocation, mmap: bool = True) -> StateDict:
+    """All tensors of one weights file or of every shard, merged; duplicate names are an error.
+
+    mmap=False reads the tensors into memory instead of mapping the files (see `read_safetensors`)."""
     merged: StateDict = {}
     for path in location.files:
-        part = read_safetensors(path) if location.format == 'safetensors' else read_pickle(path)
+        part = read_safetensors(path, mmap) if location.format == 'safetensors' else read_pickle(path, mmap=mmap)
         duplicated = merged.keys() & part.keys()
         if duplicated:
             raise CorruptWeightsError(
@@ -64,8 +67,10 @@ def _sniff(path: Path, head: bytes) -> None:
             "Delete it and download the weights again.", path=path)
 
 
-def read_safetensors(path: Path) -> StateDict:
-    """Tensors of a safetensors file as copy-on-write memory-mapped views."""
+def read_safetensors(path: Path, mmap: bool = True) -> StateDict:
+    """Tensors of a safetensors file as copy-on-write memory-mapped views, or with mmap=False read into memory,
+    each on an ALIGNMENT boundary whatever its offset in the file (so a model computes bit for bit what
+    timm's copies compute, on any file)."""
     try:
         size = path.stat().st_size
         with open(path, 'rb') as f:
@@ -110,8 +115,12 @@ def read_safetensors(path: Path) -> StateDict:
         entries.append((name, dtype, shape, data_start + begin, count))
     if not entries:
         return {}
-    with open(path, 'rb') as f:
-        mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+    if mmap:
+        with open(path, 'rb') as f:
+            buffer = mmap_module.mmap(f.fileno(), 0, access=mmap_module.ACCESS_COPY)
+        places = {name: offset for name, _, _, offset, _ in entries}
+    else:
+        buffer, places = _read_aligned(path, entries)
     out: StateDict = {}
     frombuffer = torch.frombuffer
     with warnings.catch_warnings():
@@ -120,9 +129,60 @@ def read_safetensors(path: Path) -> StateDict:
             if count == 0:
                 out[name] = torch.empty(shape, dtype=dtype)
                 continue
-            tensor = frombuffer(mapping, dtype=dtype, count=count, offset=offset)
+            tensor = frombuffer(buffer, dtype=dtype, count=count, offset=places[name])
             out[name] = tensor if len(shape) == 1 else tensor.view(shape)
     return out
+
+
+def _read_aligned(path: Path, entries: List[tuple]) -> Tuple[Any, Dict[str, int]]:
+    """Read the tensors into one anonymous memory block, each starting on an ALIGNMENT boundary; returns the
+    block and each tensor's offset in it. Tensors lying back to back in the file are read with one call."""
+    places: Dict[str, int] = {}
+    runs: List[List[tuple]] = []
+    end = 0
+    for name, dtype, _, offset, count in sorted(entries, key=lambda entry: entry[3]):
+        nbytes = count * dtype.itemsize
+        if not nbytes:
+            continue
+        places[name] = end
+        if runs and runs[-1][-1][0] + runs[-1][-1][1] == offset and len(runs[-1]) < 512:
+            runs[-1].append((offset, nbytes, end))
+        else:
+            runs.append([(offset, nbytes, end)])
+        end += -(-nbytes // ALIGNMENT) * ALIGNMENT
+    memory = mmap_module.mmap(-1, max(end, 1))
+    view = memoryview(memory)
+    try:
+        with open(path, 'rb', buffering=0) as f:
+            for run in runs:
+                _read_run(f, path, run, view)
+    except OSError as e:
+        raise CorruptWeightsError(f"Cannot read {path}: {e.strerror or e}.", path=path) from None
+    finally:
+        view.release()
+    return memory, places
+
+
+def _read_run(f: Any, path: Path, run: List[tuple], view: memoryview) -> None:
+    """Read tensors that follow each other in the file, given as (offset, nbytes, place), into their places."""
+    offset = run[0][0]
+    buffers = [view[place:place + nbytes] for _, nbytes, place in run]
+    while buffers:
+        if hasattr(os, 'preadv'):
+            done = os.preadv(f.fileno(), buffers, offset)
+        else:
+            f.seek(offset)
+            done = f.readinto(buffers[0])
+        if not done:
+            raise CorruptWeightsError(f"{path} ended while its tensors were read: it was truncated or replaced "
+                                      "meanwhile. Download or save it again.", path=path)
+        offset += done
+        while buffers and done >= len(buffers[0]):
+            done -= len(buffers[0])
+            buffers.pop(0)
+        if done:
+            buffers[0] = buffers[0][done:]
+            done = 0
 
 
 def write_safetensors(path: Path, state_dict: Mapping[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None) -> None:
@@ -148,7 +208,7 @@ def write_safetensors(path: Path, state_dict: Mapping[str, torch.Tensor], metada
                 f.write(memoryview(t.reshape(-1).view(torch.uint8).numpy()))
 
 
-def read_pickle(path: Path, use_ema: bool = True) -> StateDict:
+def read_pickle(path: Path, use_ema: bool = True, mmap: bool = True) -> StateDict:
     """A pickled state dict, loaded with weights_only=True (memory-mapped when the format allows).
 
     In a training checkpoint the EMA weights are taken when present and use_ema is set, as timm does."""
@@ -157,9 +217,8 @@ def read_pickle(path: Path, use_ema: bool = True) -> StateDict:
             _sniff(path, f.read(256))
     except OSError as e:
         raise CorruptWeightsError(f"Cannot read {path}: {e.strerror or e}.", path=path) from None
-    mmap = zipfile.is_zipfile(path)
     try:
-        obj = torch.load(path, map_location='cpu', weights_only=True, mmap=mmap)
+        obj = torch.load(path, map_location='cpu', weights_only=True, mmap=mmap and zipfile.is_zipfile(path))
     except pickle.UnpicklingError as e:
         raise UnsafeCheckpointError(
             f"Refused to load {path}: it is a pickle that needs code beyond plain tensors to load "
