@@ -26,11 +26,12 @@ from torch.nn import functional as F
 
 from ..errors import InferenceOnlyModelError, InvalidModelArgsError
 from ..features import check_output_fmt, feature_take_indices
-from ..layers import DropPath, EcaModule, LayerNorm2d, SEModule, check_num_classes, make_divisible, to_2tuple
+from ..layers import DropPath, EcaModule, SEModule, check_num_classes, make_divisible, to_2tuple
 from ..layers.activations import create_act
 from ..layers.attention_pool2d import AttentionPool2d
 from ..layers.classifier import ClassifierHead, NormMlpClassifierHead
 from ..layers.evo_norm import EvoNorm2dS0, group_std
+from ..layers.global_context import GlobalContext
 from ..layers.norm_act import BatchNormAct2d
 from ..layers.norm_act import ConvNormAct as PlainConvNormAct
 from ..layers.padding import create_conv2d, get_padding
@@ -178,44 +179,6 @@ class ConvNormAct(nn.Module):
         return x
 
 
-class GlobalContext(nn.Module):
-    """Global context attention (GCNet) in its 'fuse add' form: softmax-pooled context through a
-    1x1-conv MLP with LayerNorm, added to the input; keys conv_attn, mlp_add.fc1/norm/fc2."""
-
-    def __init__(self, channels: int, rd_ratio: float = 1. / 8, rd_divisor: int = 1) -> None:
-        super().__init__()
-        rd_channels = make_divisible(channels * rd_ratio, rd_divisor, round_limit=0.)
-        self.conv_attn = nn.Conv2d(channels, 1, kernel_size=1, bias=True)
-        self.mlp_add = _ConvMlp(channels, rd_channels)
-        self.mlp_scale = None
-        self.gate = nn.Sigmoid()
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        nn.init.kaiming_normal_(self.conv_attn.weight, mode='fan_in', nonlinearity='relu')
-        nn.init.zeros_(self.mlp_add.fc2.weight)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        attn = F.softmax(self.conv_attn(x).flatten(2), dim=-1).unsqueeze(3)  # (B, 1, H * W, 1)
-        context = (x.flatten(2).unsqueeze(1) @ attn).reshape(x.shape[0], -1, 1, 1)
-        return x + self.mlp_add(context)
-
-
-class _ConvMlp(nn.Module):
-    """1x1 conv → LayerNorm2d → ReLU → 1x1 conv (keys fc1, norm, fc2)."""
-
-    def __init__(self, in_features: int, hidden_features: int) -> None:
-        super().__init__()
-        self.fc1 = nn.Conv2d(in_features, hidden_features, kernel_size=1, bias=True)
-        self.norm = LayerNorm2d(hidden_features)
-        self.act = nn.ReLU()
-        self.drop = nn.Dropout(0.0)
-        self.fc2 = nn.Conv2d(hidden_features, in_features, kernel_size=1, bias=True)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fc2(self.drop(self.act(self.norm(self.fc1(x)))))
-
-
 @torch.fx.wrap
 def _bilinear_transform(x: torch.Tensor, p: torch.Tensor, q: torch.Tensor, block_size: int,
                         groups: int) -> torch.Tensor:
@@ -283,7 +246,7 @@ class BatNonLocalAttn(nn.Module):
 
 
 _ATTN_LAYERS: Dict[str, Callable[..., nn.Module]] = dict(
-    se=SEModule, eca=EcaModule, gca=GlobalContext, bat=BatNonLocalAttn,
+    se=SEModule, eca=EcaModule, gca=partial(GlobalContext, fuse_add=True, fuse_scale=False), bat=BatNonLocalAttn,
 )
 
 
