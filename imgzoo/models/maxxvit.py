@@ -29,6 +29,7 @@ from ..errors import InputSizeError, InvalidModelArgsError
 from ..features import check_output_fmt, feature_take_indices
 from ..layers import DropPath, LayerNorm2d, Mlp, create_act, create_conv2d, make_divisible, to_2tuple
 from ..layers.classifier import ClassifierHead, NormMlpClassifierHead
+from ..layers.layer_norm_act import LayerNormAct2d
 from ..layers.layer_scale import LayerScale
 from ..layers.norm_act import BatchNormAct2d
 from ..layers.padding import Conv2dSame, pad_same
@@ -126,18 +127,6 @@ class MaxxVitCfg:
 
 
 # ---------------------------------------------------------------------------------------------------- layers
-
-class LayerNormAct2d(LayerNorm2d):
-    """LayerNorm over the channels of an NCHW map, then an activation (timm's LayerNormAct2d keys)."""
-
-    def __init__(self, num_channels: int, eps: float = 1e-6, act_layer: Any = 'gelu', apply_act: bool = True) -> None:
-        super().__init__(num_channels, eps=eps)
-        self.drop = nn.Identity()
-        self.act = create_act(act_layer) if apply_act else nn.Identity()
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.act(self.drop(super().forward(x)))
-
 
 class LayerScale2d(nn.Module):
     """x * gamma per channel of an NCHW map."""
