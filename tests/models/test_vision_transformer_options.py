@@ -55,10 +55,15 @@ def test_weight_init_draws_timms_values_with_the_same_seed(arch, kwargs):
 def test_skip_leaves_modules_as_built_with_timms_shapes():
     """'skip' initialises nothing (weights are loaded next): Linear layers keep PyTorch's construction init,
     and the tokens are left as allocated; shapes are timm's."""
-    reference, ours = _seeded_pair(TINY, weight_init='skip', **SMALL)
+    torch.use_deterministic_algorithms(True)  # fills uninitialised memory with NaN: "never written" shows
+    try:
+        reference, ours = _seeded_pair(TINY, weight_init='skip', **SMALL)
+    finally:
+        torch.use_deterministic_algorithms(False)
     assert {k: v.shape for k, v in ours.state_dict().items()} == {k: v.shape for k, v in reference.state_dict().items()}
     same = {k for k, v in ours.state_dict().items() if torch.equal(v, reference.state_dict()[k])}
-    assert same == set(reference.state_dict()) - {'cls_token', 'pos_embed'}  # allocated, never written
+    assert same == set(reference.state_dict()) - {'cls_token', 'pos_embed'}
+    assert ours.cls_token.isnan().all() and ours.pos_embed.isnan().all()  # allocated, never written
     fc1 = ours.blocks[0].mlp.fc1
     assert float(fc1.weight.detach().abs().max()) <= 1 / math.sqrt(fc1.in_features)  # construction bound
     assert float(ours.head.bias.detach().abs().max()) > 0  # the timm scheme would have zeroed it
