@@ -12,7 +12,7 @@ from .evo_norm import EvoNorm2dS0, FilterResponseNormTlu2d
 from .global_context import GlobalContext
 from .glu import GluMlp, SwiGLU, SwiGLUPacked
 from .group_norm_act import GroupNormAct
-from .helpers import make_divisible, to_2tuple
+from .helpers import check_fraction, make_divisible, to_2tuple
 from .layer_norm_act import LayerNormAct2d
 from .mixed_conv import CondConv2d, create_conv2d_any, MixedConv2d
 from .mlp import Mlp

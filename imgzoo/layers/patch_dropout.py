@@ -8,7 +8,7 @@ import torch
 import torch.fx
 from torch import nn
 
-from ..errors import InvalidModelArgsError
+from .helpers import check_fraction
 
 
 @torch.fx.wrap
@@ -38,10 +38,8 @@ class PatchDropout(nn.Module):
 
     def __init__(self, prob: float = 0.5, num_prefix_tokens: int = 1, ordered: bool = False) -> None:
         super().__init__()
-        if isinstance(prob, bool) or not isinstance(prob, (int, float)) or not 0.0 <= prob < 1.0:
-            raise InvalidModelArgsError(
-                f"patch dropout rate must be a number in [0, 1) (the fraction of patch tokens dropped), got {prob!r}.")
-        self.prob = prob
+        self.prob = check_fraction('patch dropout rate', prob, upper_open=True,
+                                   meaning='the fraction of patch tokens dropped')
         self.num_prefix_tokens = num_prefix_tokens
         self.ordered = ordered
 

@@ -16,8 +16,8 @@ from torch.nn import functional as F
 
 from ..features import check_output_fmt, feature_take_indices
 from ..layers import (
-    BlurPool2d, DropBlock2d, DropPath, EcaModule, SEModule, check_num_classes, create_act, create_classifier,
-    get_act_layer, get_padding,
+    BlurPool2d, DropBlock2d, DropPath, EcaModule, SEModule, check_fraction, check_num_classes, create_act,
+    create_classifier, get_act_layer, get_padding,
 )
 from ..layers.pool_same import AvgPool2dSame
 from ..registry import register_model
@@ -248,8 +248,7 @@ class ResNet(ImgzooModel):
                 f"output_stride must be one of {OUTPUT_STRIDES} (the stride of the last feature map), "
                 f"got {output_stride!r}.")
         for name, rate in (('drop_rate', drop_rate), ('drop_path_rate', drop_path_rate), ('drop_block_rate', drop_block_rate)):
-            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate <= 1.0:
-                raise InvalidModelArgsError(f"{name} must be a number in [0, 1], got {rate!r}.")
+            check_fraction(name, rate)
         for name, count in (('in_chans', in_chans), ('stem_width', stem_width), ('base_width', base_width),
                             ('cardinality', cardinality)):
             if isinstance(count, bool) or not isinstance(count, int) or count <= 0:

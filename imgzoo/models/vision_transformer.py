@@ -41,7 +41,7 @@ from torch import nn
 
 from ..errors import InvalidModelArgsError, StateDictMismatchError
 from ..features import check_output_fmt, feature_take_indices
-from ..layers import DropPath, Mlp, check_num_classes, create_act
+from ..layers import DropPath, Mlp, check_fraction, check_num_classes, create_act
 from ..layers.attention import Attention
 from ..layers.attention_pool import AttentionPoolLatent
 from ..layers.diff_attention import DiffAttention, diff_attention_lambda
@@ -484,11 +484,8 @@ class VisionTransformer(ImgzooModel):
         if embed_dim % num_heads:
             raise InvalidModelArgsError(f"embed_dim ({embed_dim}) must be divisible by num_heads ({num_heads}).")
         check_weight_init(weight_init)
-        if isinstance(patch_drop_rate, bool) or not isinstance(patch_drop_rate, (int, float)) \
-                or not 0.0 <= patch_drop_rate < 1.0:
-            raise InvalidModelArgsError(
-                f"patch_drop_rate must be a number in [0, 1) (the fraction of patch tokens dropped in training), "
-                f"got {patch_drop_rate!r}.")
+        check_fraction('patch_drop_rate', patch_drop_rate, upper_open=True,
+                       meaning='the fraction of patch tokens dropped in training')
         if not callable(embed_layer) or isinstance(embed_layer, str):
             raise InvalidModelArgsError(
                 f"embed_layer must be a patch-embedding class (like imgzoo.layers.patch_embed.PatchEmbed), "
