@@ -182,7 +182,6 @@ def _read_run(f: Any, path: Path, run: List[tuple], view: memoryview) -> None:
             buffers.pop(0)
         if done:
             buffers[0] = buffers[0][done:]
-            done = 0
 
 
 def write_safetensors(path: Path, state_dict: Mapping[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None) -> None:
