@@ -9,13 +9,7 @@ from torch.nn import functional as F
 
 from .mlp import Mlp
 from ..errors import InvalidModelArgsError
-
-
-def trunc_normal_tf_(tensor: torch.Tensor, std: float = 1.0) -> torch.Tensor:
-    """Truncated normal with bounds at ±2 standard deviations (TensorFlow/JAX convention)."""
-    with torch.no_grad():
-        nn.init.trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0)
-        return tensor.mul_(std)
+from .weight_init import trunc_normal_tf_
 
 
 class AttentionPoolLatent(nn.Module):
