@@ -39,6 +39,7 @@ INIT_CASES = [
     (TINY, dict(weight_init='jax', fix_init=True)),
     ('vit_small_patch14_reg4_dinov2', dict(weight_init='moco')),  # register tokens, layer scale
     ('vit_base_patch16_clip_224', dict(weight_init='jax_nlhb', depth=1)),  # pre-norm, no patch bias
+    ('vit_base_patch16_siglip_224', dict(depth=1)),  # attention-pool ('map') head
 ]
 
 
